@@ -1,0 +1,18 @@
+from renshi.core import roles
+
+
+def navigation(request):
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "personnel": user.role in roles.READ_ALL_PERSONNEL
+            or user.role == roles.Role.UNIT_CLERK,
+            "establishment": user.role in roles.READ_ALL_PERSONNEL
+            or user.role == roles.Role.UNIT_CLERK,
+            "import": user.role in roles.EDIT_PEOPLE,
+            "audit": user.role in roles.VIEW_AUDIT,
+            "users": user.role in roles.MANAGE_ROLES,
+        }
+    }

@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from renshi.core import crypto
+from renshi.core.models import AuditEvent
+from renshi.personnel import selectors
+from renshi.personnel.errors import PersonnelError
+from renshi.personnel.forms import PersonForm, PersonSearchForm
+from renshi.personnel.models import (
+    Appraisal,
+    DegreeRecord,
+    EducationRecord,
+    EntryRecord,
+    ExitRecord,
+    FamilyMember,
+    PostRecord,
+    RankRecord,
+    RewardPunishment,
+    SlotOccupancy,
+    TitleRecord,
+)
+from renshi.personnel.services import people as people_services
+from renshi.personnel.views.common import personnel_reader
+
+PAGE_SIZE = 20
+
+
+@personnel_reader
+def person_list(request):
+    form = PersonSearchForm(request.GET or None)
+    people = selectors.search_people(request.user, request.GET)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    unit = None
+    if request.GET.get("unit"):
+        unit = selectors.get_unit_for(request.user, request.GET["unit"])
+    return render(
+        request,
+        "personnel/person_list.html",
+        {"form": form, "page": page, "unit": unit, "export_query": request.GET.urlencode()},
+    )
+
+
+@personnel_reader
+def person_detail(request, pk):
+    person = selectors.get_person_for(request.user, pk)
+    records = {
+        "posts": PostRecord.objects.filter(person=person).select_related("unit"),
+        "ranks": RankRecord.objects.filter(person=person),
+        "titles": TitleRecord.objects.filter(person=person),
+        "educations": EducationRecord.objects.filter(person=person),
+        "degrees": DegreeRecord.objects.filter(person=person),
+        "rewards": RewardPunishment.objects.filter(person=person),
+        "appraisals": Appraisal.objects.filter(person=person),
+        "entries": EntryRecord.objects.filter(person=person).select_related("unit"),
+        "exits": ExitRecord.objects.filter(person=person).select_related("unit"),
+        "family": FamilyMember.objects.filter(person=person),
+        "occupancies": SlotOccupancy.objects.filter(person=person).select_related("unit"),
+    }
+    history = AuditEvent.objects.filter(
+        object_type="personnel.person", object_id=str(person.pk)
+    ).order_by("-at", "-id")[:20]
+    return render(
+        request,
+        "personnel/person_detail.html",
+        {
+            "person": person,
+            "can_edit": selectors.can_edit_person(request.user, person),
+            "can_reveal": selectors.can_reveal(request.user, person),
+            "history": history,
+            **records,
+        },
+    )
+
+
+@personnel_reader
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = selectors.get_person_for(request.user, pk)
+    if not selectors.can_edit_person(request.user, person):
+        raise Http404
+    initial = {f: getattr(person, f) for f in people_services.EDITABLE_FIELDS}
+    initial["id_number"] = crypto.decrypt(person.id_number_cipher)
+    initial["phone"] = crypto.decrypt(person.phone_cipher)
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        note = data.pop("note")
+        try:
+            people_services.person_update(actor=request.user, person=person, note=note, **data)
+        except PersonnelError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(request, f"已保存{person.name}的信息修改。")
+            return redirect("personnel:person_detail", pk=person.pk)
+    return render(request, "personnel/person_edit.html", {"person": person, "form": form})
+
+
+@personnel_reader
+@require_POST
+def person_reveal(request, pk, field):
+    person = selectors.get_person_for(request.user, pk)
+    if field not in ("id_number", "phone") or not selectors.can_reveal(request.user, person):
+        raise Http404
+    value = people_services.person_reveal(actor=request.user, person=person, field=field)
+    return JsonResponse({"field": field, "value": value})

@@ -1,0 +1,88 @@
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.shortcuts import render
+
+from renshi.personnel import selectors
+from renshi.personnel.models import (
+    EstablishmentLine,
+    LeaderPostLine,
+    LedgerEntry,
+    Person,
+    PersonStatus,
+    ReservationStatus,
+    SlotReservation,
+)
+from renshi.personnel.views.common import personnel_reader
+
+
+@personnel_reader
+def unit_list(request):
+    """The unit tree with establishment totals per unit (two queries whatever the size)."""
+    units = list(
+        selectors.visible_units(request.user).only(
+            "id", "name", "path", "depth", "unit_type", "level", "parent_id"
+        )
+    )
+    totals = defaultdict(lambda: {"approved": 0, "occupied": 0, "reserved": 0})
+    rows = (
+        (
+            EstablishmentLine.objects.filter(unit__in=[u.pk for u in units])
+            .values("unit_id")
+            .annotate(a=Sum("approved"), o=Sum("occupied"), r=Sum("reserved"))
+        )
+        if len(units) < 5000
+        else []
+    )
+    for row in rows:
+        totals[row["unit_id"]] = {"approved": row["a"], "occupied": row["o"], "reserved": row["r"]}
+    q = request.GET.get("q", "").strip()
+    min_depth = min((u.depth for u in units), default=0)
+    for u in units:
+        t = totals[u.pk]
+        u.approved, u.occupied, u.reserved = t["approved"], t["occupied"], t["reserved"]
+        u.vacant = max(u.approved - u.occupied, 0)
+        u.over = max(u.occupied - u.approved, 0)
+        u.indent = u.depth - min_depth
+    if q:
+        units = [u for u in units if q in u.name]
+    city = {
+        k: sum(getattr(u, k) for u in units)
+        for k in ("approved", "occupied", "reserved", "vacant", "over")
+    }
+    return render(request, "personnel/unit_list.html", {"units": units, "q": q, "city": city})
+
+
+@personnel_reader
+def unit_detail(request, pk):
+    unit = selectors.get_unit_for(request.user, pk)
+    lines = EstablishmentLine.objects.filter(unit=unit).order_by("category")
+    leader_posts = LeaderPostLine.objects.filter(unit=unit).order_by("level")
+    reservations = SlotReservation.objects.filter(unit=unit, status=ReservationStatus.OPEN)
+    children = selectors.visible_units(request.user).filter(parent=unit).order_by("sort", "name")
+    people = Person.objects.filter(unit=unit).aggregate(
+        active=Count("id", filter=Q(status=PersonStatus.ACTIVE)),
+        retired=Count("id", filter=Q(status=PersonStatus.RETIRED)),
+    )
+    return render(
+        request,
+        "personnel/unit_detail.html",
+        {
+            "unit": unit,
+            "lines": lines,
+            "leader_posts": leader_posts,
+            "reservations": reservations,
+            "children": children,
+            "people": people,
+            "can_edit": selectors.can_edit_establishment(request.user),
+        },
+    )
+
+
+@personnel_reader
+def unit_ledger(request, pk):
+    unit = selectors.get_unit_for(request.user, pk)
+    entries = LedgerEntry.objects.filter(unit=unit).select_related("person", "actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "personnel/unit_ledger.html", {"unit": unit, "page": page})

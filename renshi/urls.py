@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("renshi.core.urls")),
+    path("personnel/", include("renshi.personnel.urls")),
+    path("api/v1/", include("renshi.api.urls")),
+    path("django-admin/", admin.site.urls),
+]
