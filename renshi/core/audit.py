@@ -49,7 +49,8 @@ def audit_record(
     ip: str | None = None,
 ) -> AuditEvent:
     # The row must commit or roll back with the change it describes.
-    assert transaction.get_connection().in_atomic_block, "audit_record needs a transaction"
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

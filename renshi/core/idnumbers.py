@@ -25,6 +25,10 @@ def validate_id_number(value) -> str:
     if not re.fullmatch(r"\d{17}[\dX]", number):
         raise ValidationError("身份证号码前17位应为数字，末位为数字或X", code="format")
     try:
+        datetime.datetime.strptime(number[6:14], "%Y%m%d")  # noqa: DTZ007 (a calendar date)
+    except ValueError:
+        raise ValidationError("身份证号码中的出生日期无效", code="birth_date") from None
+    try:
         ric.validate(number)
     except stdnum_errors.InvalidChecksum:
         raise ValidationError("身份证号码校验位错误", code="checksum") from None

@@ -23,10 +23,17 @@ def lock_line(unit, category) -> EstablishmentLine:
         raise PersonnelError(f"编制类别「{category}」无效", field="category")
     EstablishmentLine.objects.get_or_create(unit=unit, category=category)
     return (
-        EstablishmentLine.objects.select_for_update()
+        # of=self: lock the counter row only, not the joined unit row (crossing transfers).
+        EstablishmentLine.objects.select_for_update(of=("self",))
         .select_related("unit")
         .get(unit=unit, category=category)
     )
+
+
+def lock_lines(pairs) -> None:
+    """Lock several counter rows in one fixed order, so crossing transfers cannot deadlock."""
+    for unit, category in sorted(set(pairs), key=lambda p: (p[0].pk, p[1])):
+        lock_line(unit, category)
 
 
 def refusal_message(line, needed: int) -> str:

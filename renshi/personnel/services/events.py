@@ -11,6 +11,7 @@ from renshi.personnel.models import (
     PersonStatus,
     PostRecord,
     RankRecord,
+    SlotOccupancy,
 )
 from renshi.personnel.services import establishment
 from renshi.personnel.services.people import (
@@ -117,6 +118,9 @@ def person_transfer(
     if person.unit_id == to_unit.pk:
         raise PersonnelError("调入单位与现单位相同", field="to_unit")
     from_unit = person.unit
+    current = SlotOccupancy.objects.filter(person=person, end_date__isnull=True).first()
+    pairs = [(to_unit, category)] + ([(current.unit, current.category)] if current else [])
+    establishment.lock_lines(pairs)
     establishment.slot_release(
         actor=actor, person=person, date=date, document_number=document_number, reason="调出"
     )

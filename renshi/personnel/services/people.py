@@ -149,7 +149,7 @@ def person_create(*, actor, unit, name, id_number, phone="", note="", **fields) 
 
 
 def lock_person(person) -> Person:
-    return Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    return Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
 
 
 @transaction.atomic

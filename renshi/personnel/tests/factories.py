@@ -6,7 +6,7 @@ import itertools
 from renshi.core.idnumbers import make_id_number
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
-from renshi.personnel.models import EstablishmentCategory, UnitType, UserScope
+from renshi.personnel.models import EstablishmentCategory, EstablishmentLine, UnitType, UserScope
 from renshi.personnel.services import establishment, events, units
 
 _seq = itertools.count(1)
@@ -41,7 +41,7 @@ def make_person(
 ):
     """Hire a person into a slot (approving one more slot first unless told not to)."""
     if approve:
-        line = establishment.lock_line(unit, category)
+        line, _ = EstablishmentLine.objects.get_or_create(unit=unit, category=category)
         establishment.establishment_approve(
             actor=SYSTEM,
             unit=unit,
