@@ -19,5 +19,7 @@ urlpatterns = [
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),
     path("units/<int:pk>/ledger/", units.unit_ledger, name="unit_ledger"),
     path("stats/", stats.stats, name="stats"),
+    path("stats/export/", stats.stats_export, name="stats_export_all"),
+    path("stats/export/<slug:key>/", stats.stats_export, name="stats_export"),
     path("import/", imports.import_upload, name="import"),
 ]

@@ -1,0 +1,1 @@
+document.getElementById("af-print").addEventListener("click", function () { window.print(); });
