@@ -1,6 +1,16 @@
 from django.urls import path
 
-from renshi.personnel.views import appointment_form, exports, imports, people, stats, units
+from renshi.personnel.views import (
+    appointment_form,
+    establishment,
+    events,
+    exports,
+    imports,
+    people,
+    records,
+    stats,
+    units,
+)
 
 app_name = "personnel"
 
@@ -14,6 +24,31 @@ urlpatterns = [
         "people/<int:pk>/appointment-form/",
         appointment_form.appointment_form,
         name="appointment_form",
+    ),
+    path("people/<int:pk>/<str:kind>/add/", records.record_add, name="record_add"),
+    path(
+        "people/<int:pk>/<str:kind>/<int:record_id>/edit/",
+        records.record_edit,
+        name="record_edit",
+    ),
+    path(
+        "people/<int:pk>/<str:kind>/<int:record_id>/delete/",
+        records.record_delete,
+        name="record_delete",
+    ),
+    path("people/<int:pk>/event/<str:event>/", events.person_event, name="person_event"),
+    path("units/<int:pk>/hire/", events.unit_hire, name="unit_hire"),
+    path(
+        "units/<int:pk>/establishment/",
+        establishment.establishment_approve,
+        name="establishment_approve",
+    ),
+    path("units/<int:pk>/leader-posts/", establishment.leader_posts, name="leader_posts"),
+    path("units/<int:pk>/reserve/", establishment.reservation_create, name="reservation_create"),
+    path(
+        "units/<int:pk>/reserve/<int:reservation_id>/release/",
+        establishment.reservation_release,
+        name="reservation_release",
     ),
     path("units/", units.unit_list, name="unit_list"),
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),

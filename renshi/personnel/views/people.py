@@ -24,6 +24,7 @@ from renshi.personnel.models import (
 )
 from renshi.personnel.services import people as people_services
 from renshi.personnel.views.common import personnel_reader
+from renshi.personnel.views.events import can_run_events
 
 PAGE_SIZE = 20
 
@@ -69,6 +70,7 @@ def person_detail(request, pk):
             "person": person,
             "can_edit": selectors.can_edit_person(request.user, person),
             "can_reveal": selectors.can_reveal(request.user, person),
+            "can_events": can_run_events(request.user),
             "history": history,
             **records,
         },

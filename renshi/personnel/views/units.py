@@ -15,6 +15,7 @@ from renshi.personnel.models import (
     SlotReservation,
 )
 from renshi.personnel.views.common import personnel_reader
+from renshi.personnel.views.events import can_run_events
 
 
 @personnel_reader
@@ -76,6 +77,7 @@ def unit_detail(request, pk):
             "children": children,
             "people": people,
             "can_edit": selectors.can_edit_establishment(request.user),
+            "can_hire": can_run_events(request.user),
         },
     )
 
