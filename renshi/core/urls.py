@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from renshi.core.views import audit, auth, home
+from renshi.core.views import audit, auth, home, users
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -9,4 +9,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", auth.two_factor, name="two_factor"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("users/", users.user_list, name="user_list"),
+    path("users/new/", users.user_create, name="user_create"),
+    path("users/<int:pk>/", users.user_edit, name="user_edit"),
+    path("users/<int:pk>/unlock/", users.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/reset-2fa/", users.user_reset_two_factor, name="user_reset_2fa"),
 ]
