@@ -2,6 +2,7 @@ from django.urls import path
 
 from renshi.personnel.views import (
     appointment_form,
+    clerks,
     establishment,
     events,
     exports,
@@ -54,6 +55,7 @@ urlpatterns = [
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),
     path("units/<int:pk>/ledger/", units.unit_ledger, name="unit_ledger"),
     path("stats/", stats.stats, name="stats"),
+    path("clerks/<int:user_id>/", clerks.clerk_scope, name="clerk_scope"),
     path("stats/export/", stats.stats_export, name="stats_export_all"),
     path("stats/export/<slug:key>/", stats.stats_export, name="stats_export"),
     path("import/", imports.import_upload, name="import"),

@@ -119,3 +119,16 @@ def test_it_keeps_establishment_forms_from_other_roles(client, world):
     assert client.get(f"/personnel/units/{world['finance'].pk}/establishment/").status_code == 404
     client.force_login(world["personnel"])
     assert client.get(f"/personnel/units/{world['finance'].pk}/establishment/").status_code == 404
+
+
+def test_it_lets_the_security_admin_bind_a_clerk_to_a_unit(client, world):
+    from renshi.personnel.models import UserScope
+
+    clerk = UserFactory(role=Role.UNIT_CLERK)
+    client.force_login(UserFactory(role=Role.SECURITY_ADMIN))
+    response = client.post(f"/personnel/clerks/{clerk.pk}/", {"unit": world["education"].pk})
+    assert response.status_code == 302
+    assert UserScope.objects.get(user=clerk).unit == world["education"]
+    assert AuditEvent.objects.filter(action="user.scope").exists()
+    client.force_login(world["personnel"])
+    assert client.get(f"/personnel/clerks/{clerk.pk}/").status_code == 404
