@@ -33,3 +33,14 @@ def test_it_rejects_an_unknown_keys_value(api, staff_token):
     response = api.get("/api/v1/units/", staff_token, keys="xml")
     assert response.status_code == 400
     assert "keys" in response.json()["error"]["message"]
+
+
+def test_it_answers_an_unexpected_failure_with_500_json(client, staff_token, monkeypatch):
+    def broken(user):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("renshi.personnel.selectors.visible_units", broken)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/units/", headers={"Authorization": f"Bearer {staff_token}"})
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "server_error"
