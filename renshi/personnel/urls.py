@@ -10,6 +10,7 @@ from renshi.personnel.views import (
     people,
     records,
     stats,
+    unit_edit,
     units,
 )
 
@@ -52,6 +53,8 @@ urlpatterns = [
         name="reservation_release",
     ),
     path("units/", units.unit_list, name="unit_list"),
+    path("units/new/", unit_edit.unit_create, name="unit_create"),
+    path("units/<int:pk>/edit/", unit_edit.unit_edit, name="unit_edit"),
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),
     path("units/<int:pk>/ledger/", units.unit_ledger, name="unit_ledger"),
     path("stats/", stats.stats, name="stats"),

@@ -52,7 +52,16 @@ def unit_list(request):
         k: sum(getattr(u, k) for u in units)
         for k in ("approved", "occupied", "reserved", "vacant", "over")
     }
-    return render(request, "personnel/unit_list.html", {"units": units, "q": q, "city": city})
+    return render(
+        request,
+        "personnel/unit_list.html",
+        {
+            "units": units,
+            "q": q,
+            "city": city,
+            "can_edit": selectors.can_edit_establishment(request.user),
+        },
+    )
 
 
 @personnel_reader
