@@ -14,5 +14,6 @@ def navigation(request):
             "import": user.role in roles.EDIT_PEOPLE,
             "audit": user.role in roles.VIEW_AUDIT,
             "users": user.role in roles.MANAGE_ROLES,
+            "codes": user.role in roles.MANAGE_CONFIG,
         }
     }

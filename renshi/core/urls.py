@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from renshi.core.views import audit, auth, home, users
+from renshi.core.views import audit, auth, codes, home, users
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", auth.two_factor, name="two_factor"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("codes/", codes.code_tables, name="code_tables"),
     path("users/", users.user_list, name="user_list"),
     path("users/new/", users.user_create, name="user_create"),
     path("users/<int:pk>/", users.user_edit, name="user_edit"),
