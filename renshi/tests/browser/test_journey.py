@@ -10,6 +10,7 @@ from renshi.core.tests.factories import UserFactory
 from renshi.personnel.tests.factories import make_clerk, make_person, make_unit
 from renshi.tests.browser.conftest import PHONE, log_in
 
+OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -82,7 +83,7 @@ def test_it_keeps_the_person_list_usable_on_a_phone(new_page, city):
     log_in(page, city["clerk"].username)
     page.goto("/personnel/people/")
 
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = page.evaluate(OVERFLOW)
     assert overflow <= 1, f"page is {overflow}px wider than the phone screen"
     expect(page.locator(".table-responsive table")).to_be_visible()
     page.locator("input[name=q]").fill("zsf")
@@ -91,6 +92,9 @@ def test_it_keeps_the_person_list_usable_on_a_phone(new_page, city):
 
     page.get_by_role("button", name="菜单").click()
     expect(page.locator("nav").get_by_role("link", name="人员信息")).to_be_visible()
+
+    page.goto(f"/personnel/people/{city['person'].pk}/")
+    assert page.evaluate(OVERFLOW) <= 1, "the person page is wider than the phone screen"
 
 
 def test_it_locks_the_account_after_five_wrong_passwords(page, city):
