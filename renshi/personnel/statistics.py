@@ -56,6 +56,7 @@ class Table:
     total: list | None = None
     links: list[str] = dataclasses.field(default_factory=list)
     note: str = ""
+    ids: list[int] = dataclasses.field(default_factory=list)  # the unit of each row, if any
 
     def __post_init__(self):
         # Labels come from lazy translations; Excel and JSON want plain strings.
@@ -63,8 +64,13 @@ class Table:
         self.rows = [[str(r[0]), *r[1:]] for r in self.rows]
 
     def as_json(self) -> dict:
-        fields = ("key", "title", "chart", "columns", "rows", "links")
+        fields = ("key", "title", "chart", "columns", "rows", "links", "ids")
         return {f: getattr(self, f) for f in fields}
+
+    @property
+    def items(self) -> list[list]:
+        """Rows with their unit id in front, for templates that link each row."""
+        return [[pk, *row] for pk, row in zip(self.ids, self.rows, strict=True)]
 
 
 def scoped(people: QuerySet[Person], units: QuerySet[Unit], unit: Unit | None):
@@ -216,16 +222,20 @@ def establishment_tables(units: QuerySet[Unit]) -> list[Table]:
         if code in per_category
     ]
     city = [sum(r[i] for r in category_rows) for i in range(1, 6)]
-    unit_rows = [
-        [row["unit__name"], *_numbers(row)]
-        for row in lines.values("unit_id", "unit__name", "unit__path")
+    per_unit = (
+        lines.values("unit_id", "unit__name", "unit__path")
         .annotate(**_line_sums())
         .order_by("unit__path")
-    ]
-    for row in unit_rows:
-        row.append(round(100 * row[2] / row[1]) if row[1] else 0)
-    over = sorted((r for r in unit_rows if r[5]), key=lambda r: -r[5])[:TOP_UNITS]
-    vacant = sorted((r for r in unit_rows if r[4]), key=lambda r: -r[4])[:TOP_UNITS]
+    )
+    unit_rows, unit_ids = [], []
+    for row in per_unit:
+        numbers = _numbers(row)
+        usage = round(100 * numbers[1] / numbers[0]) if numbers[0] else 0
+        unit_rows.append([row["unit__name"], *numbers, usage])
+        unit_ids.append(row["unit_id"])
+    ranked = list(zip(unit_ids, unit_rows, strict=True))
+    over = sorted((r for r in ranked if r[1][5]), key=lambda r: -r[1][5])[:TOP_UNITS]
+    vacant = sorted((r for r in ranked if r[1][4]), key=lambda r: -r[1][4])[:TOP_UNITS]
     return [
         Table(
             "establishment",
@@ -238,15 +248,17 @@ def establishment_tables(units: QuerySet[Unit]) -> list[Table]:
             "over_units",
             f"超编单位（前{TOP_UNITS}名）",
             ["单位", "核定", "实有", "超编"],
-            [[r[0], r[1], r[2], r[5]] for r in over],
+            [[r[0], r[1], r[2], r[5]] for _, r in over],
             chart="hbar",
+            ids=[pk for pk, _ in over],
         ),
         Table(
             "vacant_units",
             f"空编单位（前{TOP_UNITS}名）",
             ["单位", "核定", "实有", "空编"],
-            [[r[0], r[1], r[2], r[4]] for r in vacant],
+            [[r[0], r[1], r[2], r[4]] for _, r in vacant],
             chart="hbar",
+            ids=[pk for pk, _ in vacant],
         ),
         Table(
             "unit_usage",
@@ -254,6 +266,7 @@ def establishment_tables(units: QuerySet[Unit]) -> list[Table]:
             ["单位", *columns, "使用率（%）"],
             unit_rows,
             chart="none",
+            ids=unit_ids,
             total=["合计", *city, round(100 * city[1] / city[0]) if city[0] else 0],
         ),
     ]
@@ -278,6 +291,7 @@ def collect(people: QuerySet[Person], units: QuerySet[Unit], unit: Unit | None =
     ]
     figures = summary(people, units)
     figures["overdue"] = overdue
+    figures["retiring"] = sum(row[3] for row in forecast.rows)
     estab = tables[6].total
     figures.update(approved=estab[1], occupied=estab[2], vacant=estab[4], over=estab[5])
     figures["usage"] = tables[-1].total[-1]

@@ -93,6 +93,8 @@ def test_it_shows_the_whole_city_to_the_bureau(client, city):
     assert (figures["vacant"], figures["over"]) == (2, 1)
     assert data["over_units"]["rows"] == [["鞍山市水务局", 1, 2, 1]]
     assert data["vacant_units"]["rows"] == [["鞍山市财政局", 4, 2, 2]]
+    assert data["vacant_units"]["ids"] == [city["a"].pk]
+    assert reverse("personnel:unit_detail", args=[city["b"].pk]) in response.content.decode()
 
 
 def test_it_narrows_the_bureau_view_to_a_unit_and_its_subunits(client, city):

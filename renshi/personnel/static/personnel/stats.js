@@ -4,10 +4,21 @@
   "use strict";
   var script = document.currentScript;
   var peopleUrl = script.dataset.peopleUrl;
+  var unitUrl = script.dataset.unitUrl;  // ends in /0/, the id goes there
   var source = document.getElementById("stats-data");
   if (!source || !window.echarts) return;
   var tables = JSON.parse(source.textContent);
   var palette = ["#b3261e", "#1f5fa8", "#2e7d32", "#e0a100", "#6a4c93", "#00838f", "#8d6e63"];
+  var sexes = ["#1f5fa8", "#d0576b"];
+  var palettes = {
+    age: sexes,
+    retirement: sexes,
+    // 核定, 实有, 预留, 空编, 超编
+    establishment: ["#1f5fa8", "#7fa7d9", "#9e9e9e", "#2e7d32", "#b3261e"],
+    over_units: ["#b3261e"],
+    vacant_units: ["#2e7d32"],
+    unit_type: ["#1f5fa8"]
+  };
   var font = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   var drawn = [];
 
@@ -17,7 +28,7 @@
 
   function base(t) {
     return {
-      color: palette,
+      color: palettes[t.key] || palette,
       textStyle: { fontFamily: font },
       animationDuration: 400,
       toolbox: narrow() ? undefined : {
@@ -60,14 +71,16 @@
           formatter: stacked ? function (p) { return totals[p.dataIndex]; } : "{c}" }
       });
     }
-    var many = t.rows.length > 5 && narrow();
+    var longest = Math.max.apply(null, t.rows.map(function (r) { return String(r[0]).length; }));
+    var crowded = narrow() && t.rows.length * longest > 26;
     return Object.assign(base(t), {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
+        valueFormatter: function (v) { return v + "人"; } },
       legend: series.length > 1 ? { top: 0, left: 0, itemWidth: 12, itemHeight: 12 } : undefined,
       grid: { left: 4, right: 12, top: series.length > 1 ? 36 : 24, bottom: 4, containLabel: true },
       xAxis: { type: "category", data: column(t, 0),
-        axisLabel: { interval: 0, rotate: many ? 30 : 0, fontSize: 11 } },
-      yAxis: { type: "value", name: "人", minInterval: 1 },
+        axisLabel: { interval: 0, rotate: crowded ? 30 : 0, fontSize: 11 } },
+      yAxis: { type: "value", minInterval: 1 },
       series: series
     });
   }
@@ -89,7 +102,6 @@
       yAxis: { type: "category", inverse: true, data: column(t, 0),
         axisLabel: { width: narrow() ? 84 : 170, overflow: "truncate", fontSize: 11 } },
       series: [{ name: t.columns[n], type: "bar", barMaxWidth: 22, data: column(t, n),
-        itemStyle: { color: t.key === "vacant_units" ? palette[2] : palette[t.key === "over_units" ? 0 : 1] },
         label: { show: true, position: "right", fontSize: 11 } }]
     });
   }
@@ -105,12 +117,11 @@
     if (!el) return;
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option(t));
-    if (t.links && t.links.some(Boolean)) {
-      chart.on("click", function (p) {
-        var link = t.links[p.dataIndex];
-        if (link) window.location.href = peopleUrl + "?" + link;
-      });
-    }
+    chart.on("click", function (p) {
+      var link = t.links[p.dataIndex];
+      if (link) window.location.href = peopleUrl + "?" + link;
+      else if (t.ids[p.dataIndex]) window.location.href = unitUrl.replace(/\/0\/$/, "/" + t.ids[p.dataIndex] + "/");
+    });
     drawn.push({ chart: chart, table: t });
   });
 
