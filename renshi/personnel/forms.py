@@ -5,8 +5,8 @@ from renshi.personnel.models import EstablishmentCategory, PersonStatus
 from renshi.personnel.selectors import AGE_BANDS
 
 
-def code_choices(table, blank=True):
-    return lambda: ([("", "——")] if blank else []) + codes.choices(table)
+def code_choices(table, blank=True, blank_label="——"):
+    return lambda: ([("", blank_label)] if blank else []) + codes.choices(table)
 
 
 class DateInput(forms.DateInput):
@@ -22,7 +22,9 @@ class PersonSearchForm(forms.Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *PersonStatus.choices]
     )
-    education = forms.ChoiceField(label="学历", required=False, choices=code_choices("education"))
+    education = forms.ChoiceField(
+        label="学历", required=False, choices=code_choices("education", blank_label="全部学历")
+    )
     title_level = forms.ChoiceField(
         label="职称等级",
         required=False,
