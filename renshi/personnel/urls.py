@@ -62,4 +62,7 @@ urlpatterns = [
     path("stats/export/", stats.stats_export, name="stats_export_all"),
     path("stats/export/<slug:key>/", stats.stats_export, name="stats_export"),
     path("import/", imports.import_upload, name="import"),
+    path("import/template/", imports.import_template, name="import_template"),
+    path("import/<str:token>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/<str:token>/errors/", imports.import_errors, name="import_errors"),
 ]
