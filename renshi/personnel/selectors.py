@@ -85,7 +85,7 @@ AGE_BANDS = {
 }
 
 
-def _birth_range(band: str):
+def birth_range(band: str):
     """Birth-date bounds for people whose age today falls in the band."""
     low, high = AGE_BANDS[band]
     today = timezone.localdate()
@@ -117,9 +117,7 @@ def search_people(user, params) -> QuerySet[Person]:
             people = people.filter(id_number_hash=blind_index(compact))
         elif q.isascii():
             key = q.lower().replace(" ", "")
-            people = people.filter(
-                Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
-            )
+            people = people.filter(_prefix("name_initials", key) | _prefix("name_pinyin", key))
         else:
             people = people.filter(name__contains=q)
     if unit_id := params.get("unit"):
@@ -133,7 +131,7 @@ def search_people(user, params) -> QuerySet[Person]:
     if education := params.get("education"):
         # A level (x0) covers its children: "20" finds 21, 22, 23, 28.
         if education.endswith("0"):
-            people = people.filter(education__startswith=education[0])
+            people = people.filter(_prefix("education", education[0]))
         else:
             people = people.filter(education=education)
     if title_level := params.get("title_level"):
@@ -141,5 +139,15 @@ def search_people(user, params) -> QuerySet[Person]:
     if category := params.get("category"):
         people = people.filter(category=category)
     if (band := params.get("age")) in AGE_BANDS:
-        people = people.filter(_birth_range(band))
-    return people.order_by("unit__path", "id")
+        people = people.filter(birth_range(band))
+    # By unit id, not unit path: the (unit_id) index yields rows in this order and LIMIT stops
+    # early, where a path order sorts every match (115 ms for 25,000 of 40,000 on SQLite).
+    return people.order_by("unit_id", "id")
+
+
+def _prefix(field: str, key: str) -> Q:
+    """`field` starts with `key` as a range, which a B-tree index serves on every backend.
+
+    `__startswith` becomes LIKE, which SQLite matches case-insensitively and so by a full scan.
+    """
+    return Q(**{f"{field}__gte": key, f"{field}__lt": key[:-1] + chr(ord(key[-1]) + 1)})

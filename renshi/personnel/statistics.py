@@ -21,7 +21,7 @@ from renshi.personnel.models import (
     UnitType,
     retirement_date,
 )
-from renshi.personnel.selectors import AGE_BANDS, _birth_range
+from renshi.personnel.selectors import AGE_BANDS, birth_range
 
 FORECAST_YEARS = 5
 TOP_UNITS = 10
@@ -119,7 +119,7 @@ def by_category(active: QuerySet[Person], base: dict) -> Table:
 def by_age_band(active: QuerySet[Person], base: dict) -> Table:
     aggregates = {}
     for band in AGE_BANDS:
-        band_filter = _birth_range(band)
+        band_filter = birth_range(band)
         aggregates[f"{band}|all"] = Count("id", filter=band_filter)
         aggregates[f"{band}|m"] = Count("id", filter=band_filter & Q(sex=MALE))
         aggregates[f"{band}|f"] = Count("id", filter=band_filter & Q(sex=FEMALE))

@@ -27,7 +27,9 @@ def make_unit(name=None, parent=None, **fields):
 
 def id_number(birth=datetime.date(1985, 3, 12), male=True):
     seq = next(_seq) % 500 * 2 + (1 if male else 0)
-    return make_id_number("210302", birth, seq)
+    # 210302 (铁东区) is valid from 1984; 210321 (台安县) for anyone born earlier.
+    area = "210302" if birth.year >= 1984 else "210321"
+    return make_id_number(area, birth, seq)
 
 
 def make_person(

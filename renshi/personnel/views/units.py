@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.shortcuts import render
 
 from renshi.personnel import selectors
@@ -26,25 +26,25 @@ def unit_list(request):
             "id", "name", "path", "depth", "unit_type", "level", "parent_id"
         )
     )
-    totals = defaultdict(lambda: {"approved": 0, "occupied": 0, "reserved": 0})
-    rows = (
-        (
-            EstablishmentLine.objects.filter(unit__in=[u.pk for u in units])
-            .values("unit_id")
-            .annotate(a=Sum("approved"), o=Sum("occupied"), r=Sum("reserved"))
-        )
-        if len(units) < 5000
-        else []
+    # Vacant and over are per category, then summed (a unit can be short in one, over in another).
+    totals = defaultdict(
+        lambda: dict.fromkeys(("approved", "occupied", "reserved", "vacant", "over"), 0)
     )
-    for row in rows:
-        totals[row["unit_id"]] = {"approved": row["a"], "occupied": row["o"], "reserved": row["r"]}
+    lines = EstablishmentLine.objects.filter(
+        unit__in=selectors.visible_units(request.user)
+    ).values_list("unit_id", "approved", "occupied", "reserved")
+    for unit_id, approved, occupied, reserved in lines:
+        t = totals[unit_id]
+        t["approved"] += approved
+        t["occupied"] += occupied
+        t["reserved"] += reserved
+        t["vacant"] += max(approved - occupied, 0)
+        t["over"] += max(occupied - approved, 0)
     q = request.GET.get("q", "").strip()
     min_depth = min((u.depth for u in units), default=0)
     for u in units:
-        t = totals[u.pk]
-        u.approved, u.occupied, u.reserved = t["approved"], t["occupied"], t["reserved"]
-        u.vacant = max(u.approved - u.occupied, 0)
-        u.over = max(u.occupied - u.approved, 0)
+        for key, value in totals[u.pk].items():
+            setattr(u, key, value)
         u.indent = u.depth - min_depth
     if q:
         units = [u for u in units if q in u.name]
