@@ -34,7 +34,7 @@ demo: install assets
 	$(PY) manage.py load_demo_city
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Renshi demo: http://$(HOST):$(PORT)/  (accounts above; Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	REQUIRE_STAFF_2FA=0 DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
