@@ -481,3 +481,36 @@ def test_it_offers_an_error_report_with_an_error_column(client, world):
     assert rows[0][0] == "原行号" and rows[0][-1] == "错误信息"
     assert len(rows) == 2 and rows[1][0] == 3 and rows[1][1] == "坏人"
     assert "E列民族" in rows[1][-1] and "火星族" in rows[1][-1]
+
+
+def _fail_for(monkeypatch, name):
+    """A row that passed the dry run but fails when written (e.g. a race with another clerk)."""
+    real = imports.people.person_create
+
+    def person_create(**kwargs):
+        if kwargs["name"] == name:
+            raise imports.PersonnelError("写入时失败")
+        return real(**kwargs)
+
+    monkeypatch.setattr(imports.people, "person_create", person_create)
+
+
+def test_it_rolls_back_everything_when_a_row_fails_while_importing_all(client, world, monkeypatch):
+    client.force_login(world["member"])
+    response = upload(client, xlsx([person_row("甲"), person_row("乙", id_number())]))
+    _fail_for(monkeypatch, "乙")
+    response = confirm(client, response)
+    assert "第3行：写入时失败；未导入任何数据" in response.context["problem"]
+    assert Person.objects.count() == 0
+    assert not AuditEvent.objects.filter(action__startswith="person.").exists()
+
+
+def test_it_reports_a_row_failing_while_importing_good_rows(client, world, monkeypatch):
+    client.force_login(world["member"])
+    response = upload(client, xlsx([person_row("甲"), person_row("乙", id_number())]))
+    _fail_for(monkeypatch, "乙")
+    result = confirm(client, response, mode="valid").context["result"]
+    assert result.created == 1 and [(f.row, f.message) for f in result.failures] == [
+        (3, "写入时失败")
+    ]
+    assert list(Person.objects.values_list("name", flat=True)) == ["甲"]
