@@ -23,7 +23,9 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "因长时间未操作，您已自动退出，请重新登录。")
                 return redirect_to_login(request.get_full_path())
-            request.session["last_seen"] = now
+            # Refresh at most once a minute: a session write on every GET turns reads into writes.
+            if now - last >= 60 or "last_seen" not in request.session:
+                request.session["last_seen"] = now
         return self.get_response(request)
 
 

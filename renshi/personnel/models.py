@@ -265,6 +265,7 @@ class Person(models.Model):
         ordering = ["unit_id", "id"]
         indexes = [
             models.Index(fields=["unit", "status"], name="person_unit_status_idx"),
+            models.Index(fields=["name"], name="person_name_idx"),
             models.Index(fields=["status", "birth_date"], name="person_status_birth_idx"),
         ]
 

@@ -119,7 +119,10 @@ def search_people(user, params) -> QuerySet[Person]:
             key = q.lower().replace(" ", "")
             people = people.filter(_prefix("name_initials", key) | _prefix("name_pinyin", key))
         else:
-            people = people.filter(name__contains=q)
+            # Names are typed surname first: a prefix is an index range. Only when nothing starts
+            # with the text do we pay for a substring scan (e.g. a given name alone).
+            by_prefix = people.filter(_prefix("name", q))
+            people = by_prefix if by_prefix.exists() else people.filter(name__contains=q)
     if unit_id := params.get("unit"):
         unit = get_unit_for(user, unit_id)
         if params.get("subunits", "1") == "1":
