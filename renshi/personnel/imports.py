@@ -590,5 +590,9 @@ def _write(actor, row: Row, note: str) -> None:
             person = people.person_create(actor=actor, unit=row.unit, **fields)
     if row.add_education:
         people.record_add(
-            actor=actor, person=person, kind="education", education=values["education"], note=note
+            actor=actor,
+            person=person,
+            record_type="education",
+            education=values["education"],
+            note=note,
         )

@@ -46,7 +46,7 @@ def test_it_gives_404_for_another_units_person(api, city, clerk_token):
 def test_it_shows_a_person_with_current_fields_and_records(api, city, clerk_token):
     teacher = city["teacher"]
     people_services.record_add(
-        actor=SYSTEM, person=teacher, kind="family", relation="10", name="王军"
+        actor=SYSTEM, person=teacher, record_type="family", relation="10", name="王军"
     )
     data = api.get(f"{URL}{teacher.pk}/", clerk_token).json()
     assert data["name"] == "王芳"

@@ -248,7 +248,9 @@ def _validate_record(record) -> None:
 
 
 @transaction.atomic
-def record_add(*, actor, person, kind: str, note="", **fields):
+def record_add(*, actor, person, record_type: str, note="", **fields):
+    """Add a sub-record; `record_type` is a key of RECORD_MODELS (a reward has its own `kind`)."""
+    kind = record_type
     model = RECORD_MODELS[kind]
     person = lock_person(person)
     record = model(person=person, **fields)

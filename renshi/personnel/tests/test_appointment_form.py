@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
-from renshi.personnel.models import RewardPunishment
 from renshi.personnel.services import events
 from renshi.personnel.services import people as people_services
 from renshi.personnel.tests.factories import SYSTEM, make_clerk, make_person, make_unit
@@ -18,8 +17,10 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 6, 15, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 
-def add(person, kind, **fields):
-    return people_services.record_add(actor=SYSTEM, person=person, kind=kind, **fields)
+def add(person, record_type, **fields):
+    return people_services.record_add(
+        actor=SYSTEM, person=person, record_type=record_type, **fields
+    )
 
 
 @pytest.fixture
@@ -68,9 +69,9 @@ def person():
         add(p, "degree", degree="3", grantor="辽宁大学", major="公共管理")
         for year, result in ((2022, "2"), (2023, "2"), (2024, "1"), (2025, "1")):
             add(p, "appraisal", year=year, result=result)
-        # record_add's own `kind` argument shadows the reward's `kind` field, so straight in.
-        RewardPunishment.objects.create(
-            person=p,
+        add(
+            p,
+            "reward",
             kind="reward",
             name="嘉奖",
             reason="预算编制工作成绩突出",

@@ -158,9 +158,15 @@ def test_it_shows_the_detail_with_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as few:
         client.get(url(person))
     for year in range(2015, 2025):
-        people.record_add(actor="测试", person=person, kind="appraisal", year=year, result="2")
         people.record_add(
-            actor="测试", person=person, kind="education", education="21", school=f"学校{year}"
+            actor="测试", person=person, record_type="appraisal", year=year, result="2"
+        )
+        people.record_add(
+            actor="测试",
+            person=person,
+            record_type="education",
+            education="21",
+            school=f"学校{year}",
         )
     with CaptureQueriesContext(connection) as many:
         client.get(url(person))

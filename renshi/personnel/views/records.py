@@ -30,7 +30,7 @@ def record_add(request, pk, kind):
         request,
         form,
         lambda data: people_services.record_add(
-            actor=request.user, person=person, kind=kind, **data
+            actor=request.user, person=person, record_type=kind, **data
         ),
         title=f"{person.name} · 新增{LABELS[kind]}",
         cancel_url=back,
