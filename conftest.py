@@ -2,6 +2,12 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 at production strength costs ~0.5 s a password; tests hash hundreds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _no_staff_2fa_by_default(settings):
     """Most tests log in with force_login; the two-factor tests switch it back on."""
     settings.REQUIRE_STAFF_2FA = False
