@@ -11,7 +11,7 @@ PORT=${BENCH_PORT:-28765}
 THREADS=$([ "$CONNS" -ge 2 ] && echo 2 || echo 1)
 export REQUIRE_STAFF_2FA=0 DEBUG=0 LOG_LEVEL=ERROR
 .venv/bin/python bench/prepare.py --out bench/out
-.venv/bin/gunicorn renshi.wsgi -w 3 -b 127.0.0.1:$PORT --log-level warning --pid bench/out/gunicorn.pid &
+.venv/bin/gunicorn renshi.wsgi -w "${BENCH_WORKERS:-3}" -b 127.0.0.1:$PORT --log-level warning --pid bench/out/gunicorn.pid &
 trap 'kill "$(cat bench/out/gunicorn.pid)" 2>/dev/null || true' EXIT
 sleep 4
 curl -s -o /dev/null -w "warm-up: HTTP %{http_code} in %{time_total}s\n" \
