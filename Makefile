@@ -29,11 +29,14 @@ $(VENDOR)/.installed: node_modules/.installed
 install: $(VENV)/.installed
 assets: $(VENDOR)/.installed
 
+# The task worker (large imports) runs beside the server and stops when the server exits.
 demo: install assets
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_city
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Renshi demo: http://$(HOST):$(PORT)/  (accounts above; Ctrl-C to stop)"
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	REQUIRE_STAFF_2FA=0 DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install

@@ -11,3 +11,9 @@ def _fast_password_hashing(settings):
 def _no_staff_2fa_by_default(settings):
     """Most tests log in with force_login; the two-factor tests switch it back on."""
     settings.REQUIRE_STAFF_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run in the test's own thread; one test enqueues on the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

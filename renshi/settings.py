@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "renshi.core",
     "renshi.personnel",
     "renshi.api",
@@ -111,6 +113,11 @@ elif _db["ENGINE"] in ("django.db.backends.postgresql",):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+
+# --- Background tasks --------------------------------------------------------------------------
+# The django.tasks backport with its database backend: `manage.py db_worker` runs the queue (no
+# broker). TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks in the request.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # --- Authentication and sessions -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -525,9 +525,16 @@ class ImportResult:
     failures: list = field(default_factory=list)
 
 
-@transaction.atomic
-def people_import(*, actor, report: ImportReport, only_valid: bool, filename="") -> ImportResult:
-    """Write a checked file: all rows (only if clean) or only the good rows, in one transaction."""
+class RowFailed(PersonnelError):
+    """A row that passed the check but was refused when written (e.g. another clerk was faster)."""
+
+    def __init__(self, row: "Row", message: str):
+        super().__init__(f"第{row.number}行：{message}")
+        self.row = row.number
+        self.reason = message
+
+
+def check_writable(report: ImportReport, *, only_valid: bool) -> None:
     if report.fatal:
         raise PersonnelError(report.fatal)
     if report.errors and not only_valid:
@@ -536,21 +543,49 @@ def people_import(*, actor, report: ImportReport, only_valid: bool, filename="")
         )
     if not report.good_rows:
         raise PersonnelError("没有需要导入的行（没有新增人员，也没有需要更新的信息）")
-    note = f"Excel导入：{filename}"[:200]
+
+
+def import_note(filename: str) -> str:
+    return f"Excel导入：{filename}"[:200]
+
+
+@transaction.atomic
+def people_import(*, actor, report: ImportReport, only_valid: bool, filename="") -> ImportResult:
+    """Write a checked file: all rows (only if clean) or only the good rows, in one transaction."""
+    check_writable(report, only_valid=only_valid)
     result = ImportResult(unchanged=report.counts["unchanged"], skipped=report.counts["error"])
-    for row in report.good_rows:
+    try:
+        write_rows(
+            actor=actor,
+            rows=report.good_rows,
+            only_valid=only_valid,
+            note=import_note(filename),
+            result=result,
+        )
+    except RowFailed as e:
+        raise PersonnelError(f"{e.message}；未导入任何数据") from None
+    audit_import(actor=actor, filename=filename, result=result)
+    return result
+
+
+def write_rows(*, actor, rows, only_valid: bool, note: str, result: ImportResult) -> None:
+    """Each row in a savepoint; in mode "all" the first refused row raises RowFailed."""
+    for row in rows:
         try:
             with transaction.atomic():
                 _write(actor, row, note)
         except PersonnelError as e:
             if not only_valid:
-                raise PersonnelError(f"第{row.number}行：{e.message}；未导入任何数据") from None
+                raise RowFailed(row, e.message) from None
             result.failures.append(Issue(row.number, "", "", e.message))
             continue
         if row.action == "create":
             result.created += 1
         else:
             result.updated += 1
+
+
+def audit_import(*, actor, filename: str, result: ImportResult) -> None:
     audit_record(
         actor=actor,
         action="person.import",
@@ -558,10 +593,9 @@ def people_import(*, actor, report: ImportReport, only_valid: bool, filename="")
         label=filename[:200],
         unit_id=getattr(selectors.scope_unit(actor), "pk", None),
         after={"created": result.created, "updated": result.updated},
-        note=f"{note}；新增{result.created}人，更新{result.updated}人，"
+        note=f"{import_note(filename)}；新增{result.created}人，更新{result.updated}人，"
         f"跳过{result.skipped + len(result.failures)}行",
     )
-    return result
 
 
 PERSON_KEYS = [*people.EDITABLE_FIELDS, "status"]

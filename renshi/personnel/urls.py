@@ -65,4 +65,6 @@ urlpatterns = [
     path("import/template/", imports.import_template, name="import_template"),
     path("import/<str:token>/confirm/", imports.import_confirm, name="import_confirm"),
     path("import/<str:token>/errors/", imports.import_errors, name="import_errors"),
+    path("import/jobs/<int:pk>/", imports.import_job, name="import_job"),
+    path("import/jobs/<int:pk>/status/", imports.import_job_status, name="import_job_status"),
 ]

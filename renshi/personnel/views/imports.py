@@ -1,22 +1,21 @@
-"""Excel import: template download → upload and dry run → confirm → result."""
+"""Excel import: template download → upload and dry run → confirm → result (or job progress)."""
 
 import functools
 import re
 import secrets
-import tempfile
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from renshi.core import roles
-from renshi.personnel import exports, imports, selectors
+from renshi.personnel import exports, import_jobs, imports, selectors
 from renshi.personnel.errors import PersonnelError
+from renshi.personnel.models import ImportJob
 
 SESSION_KEY = "personnel_imports"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
@@ -38,13 +37,6 @@ def people_importer(view):
     return wrapper
 
 
-def _upload_dir() -> Path:
-    folder = Path(getattr(settings, "IMPORT_UPLOAD_DIR", "") or tempfile.gettempdir())
-    folder = folder / "renshi-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _sweep(folder: Path) -> None:
     """Uploads nobody confirmed hold personal data: drop them after a day."""
     cutoff = time.time() - KEEP_SECONDS
@@ -54,7 +46,7 @@ def _sweep(folder: Path) -> None:
 
 
 def _store(request, data: bytes, filename: str) -> str:
-    folder = _upload_dir()
+    folder = import_jobs.upload_dir()
     _sweep(folder)
     token = secrets.token_urlsafe(18)
     (folder / f"{token}.xlsx").write_bytes(data)
@@ -67,17 +59,22 @@ def _store(request, data: bytes, filename: str) -> str:
 def _load(request, token) -> tuple[bytes, str]:
     """The upload behind a token, only from the session that uploaded it."""
     filename = request.session.get(SESSION_KEY, {}).get(token)
-    path = _upload_dir() / f"{token}.xlsx"
+    path = import_jobs.upload_path(token)
     if not TOKEN_RE.match(token or "") or filename is None or not path.exists():
         raise Http404
     return path.read_bytes(), filename
 
 
-def _forget(request, token) -> None:
+def _release(request, token) -> None:
+    """The token can no longer be confirmed from this session (the file stays for a job)."""
     uploads = request.session.get(SESSION_KEY, {})
     uploads.pop(token, None)
     request.session[SESSION_KEY] = uploads
-    (_upload_dir() / f"{token}.xlsx").unlink(missing_ok=True)
+
+
+def _forget(request, token) -> None:
+    _release(request, token)
+    import_jobs.upload_path(token).unlink(missing_ok=True)
 
 
 def _render_report(request, report, token, filename, problem=""):
@@ -102,7 +99,8 @@ def _render_report(request, report, token, filename, problem=""):
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     if request.method == "GET":
-        return render(request, "personnel/import_upload.html")
+        jobs = ImportJob.objects.filter(user=request.user).order_by("-created_at")[:5]
+        return render(request, "personnel/import_upload.html", {"jobs": jobs})
     upload = request.FILES.get("file")
     problem = ""
     if upload is None:
@@ -128,6 +126,8 @@ def import_confirm(request, token):
     # Checked again: the database may have changed since the dry run.
     report = imports.import_check(data, request.user)
     only_valid = request.POST.get("mode") == "valid"
+    if len(report.good_rows) > import_jobs.INLINE_ROWS:
+        return _start_job(request, report, token, filename, only_valid)
     try:
         result = imports.people_import(
             actor=request.user, report=report, only_valid=only_valid, filename=filename
@@ -136,6 +136,41 @@ def import_confirm(request, token):
         return _render_report(request, report, token, filename, problem=e.message)
     _forget(request, token)
     return render(request, "personnel/import_result.html", {"result": result, "filename": filename})
+
+
+def _start_job(request, report, token, filename, only_valid):
+    """Too many rows for one request: a background task writes them, a page shows the progress."""
+    try:
+        imports.check_writable(report, only_valid=only_valid)
+    except PersonnelError as e:
+        return _render_report(request, report, token, filename, problem=e.message)
+    job = import_jobs.import_job_start(
+        actor=request.user,
+        token=token,
+        filename=filename,
+        only_valid=only_valid,
+        total=len(report.good_rows),
+    )
+    _release(request, token)
+    return redirect("personnel:import_job", pk=job.pk)
+
+
+def _own_job(request, pk) -> ImportJob:
+    return get_object_or_404(ImportJob, pk=pk, user=request.user)
+
+
+@people_importer
+def import_job(request, pk):
+    return render(request, "personnel/import_job.html", {"job": _own_job(request, pk)})
+
+
+@people_importer
+def import_job_status(request, pk):
+    job = _own_job(request, pk)
+    fields = ["status", "total", "processed", "created", "updated", "unchanged", "skipped"]
+    data = {name: getattr(job, name) for name in fields}
+    data |= {"failed": job.failed, "percent": job.percent, "finished": job.is_finished}
+    return JsonResponse(data)
 
 
 @people_importer
