@@ -41,6 +41,7 @@ def copy_people(url: str, total: int, seed: int) -> int:
     from renshi.personnel.demo.catalogue import FEMALE, MALE, SURNAMES
     from renshi.personnel.demo.people import areas_for, name_pinyin
     from renshi.personnel.models import Person
+    from renshi.personnel.services.people import given_name_of
 
     have = Person.objects.count()
     if have >= total:
@@ -71,6 +72,7 @@ def copy_people(url: str, total: int, seed: int) -> int:
                 )
                 row[at["name"]] = name
                 row[at["name_pinyin"]], row[at["name_initials"]] = name_pinyin(name)
+                row[at["given_name"]] = given_name_of(name)
                 row[at["id_number_cipher"]] = crypto.encrypt(number)
                 row[at["id_number_hash"]] = digest
                 row[at["id_number_masked"]] = idnumbers.mask_id(number)

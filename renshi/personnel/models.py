@@ -220,6 +220,8 @@ class Person(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=120, db_index=True, editable=False)
     name_initials = models.CharField(_("拼音首字母"), max_length=20, db_index=True, editable=False)
+    # The name without the surname, so 「三丰」 finds 张三丰 through an index (prefix range).
+    given_name = models.CharField(_("名"), max_length=50, db_index=True, editable=False, default="")
     id_number_cipher = models.TextField(editable=False)
     id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("公民身份号码"), max_length=18, editable=False)

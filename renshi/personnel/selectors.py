@@ -119,9 +119,9 @@ def search_people(user, params) -> QuerySet[Person]:
             key = q.lower().replace(" ", "")
             people = people.filter(_prefix("name_initials", key) | _prefix("name_pinyin", key))
         else:
-            # Names are typed surname first: a prefix is an index range. Only when nothing starts
-            # with the text do we pay for a substring scan (e.g. a given name alone).
-            by_prefix = people.filter(_prefix("name", q))
+            # A name or a given name that starts with the text: both are index ranges. Only when
+            # neither matches do we pay for a substring scan (a character from the middle).
+            by_prefix = people.filter(_prefix("name", q) | _prefix("given_name", q))
             people = by_prefix if by_prefix.exists() else people.filter(name__contains=q)
     if unit_id := params.get("unit"):
         unit = get_unit_for(user, unit_id)

@@ -27,7 +27,7 @@ from renshi.personnel.demo.catalogue import (
     TITLE_SERIES,
 )
 from renshi.personnel.demo.units import UnitPlan, head_title
-from renshi.personnel.services.people import pinyin_of
+from renshi.personnel.services.people import given_name_of, pinyin_of
 
 C = m.EstablishmentCategory
 
@@ -208,6 +208,7 @@ class PeopleMixin:
             name=name,
             name_pinyin=pinyin,
             name_initials=initials,
+            given_name=given_name_of(name),
             id_number_cipher=crypto.encrypt(number),
             id_number_hash=crypto.blind_index(number),
             id_number_masked=idnumbers.mask_id(number),

@@ -57,6 +57,39 @@ CODE_FIELDS = {
 }
 
 
+COMPOUND_SURNAMES = frozenset(
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "钟离",
+        "端木",
+        "独孤",
+        "南宫",
+        "呼延",
+    ]
+)
+
+
+def given_name_of(name: str) -> str:
+    """The name without its surname (compound surnames such as 欧阳 included)."""
+    name = name.strip()
+    cut = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
+    return name[cut:]
+
+
 def pinyin_of(name: str) -> tuple[str, str]:
     syllables = lazy_pinyin(name, errors="ignore")
     initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
@@ -111,6 +144,7 @@ def _validate(person) -> None:
         raise PersonnelError("参加工作时间不能早于出生日期", field="work_start_date")
     person.name = person.name.strip()
     person.name_pinyin, person.name_initials = pinyin_of(person.name)
+    person.given_name = given_name_of(person.name)
 
 
 def find_by_id_number(raw) -> Person | None:

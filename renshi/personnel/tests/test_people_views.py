@@ -171,3 +171,21 @@ def test_it_shows_the_detail_with_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as many:
         client.get(url(person))
     assert len(many) == len(few)
+
+
+def test_it_finds_a_person_by_given_name_alone(client, world):
+    client.force_login(world["member"])
+    page = client.get("/personnel/people/", {"q": "三丰"}).content.decode()
+    assert "张三丰" in page and "李四" not in page
+
+
+def test_it_still_finds_a_character_from_the_middle(client, world):
+    client.force_login(world["member"])
+    assert "张三丰" in client.get("/personnel/people/", {"q": "三"}).content.decode()
+
+
+def test_it_knows_compound_surnames():
+    from renshi.personnel.services.people import given_name_of
+
+    assert given_name_of("欧阳修") == "修"
+    assert given_name_of("张三丰") == "三丰"
