@@ -145,6 +145,11 @@ def search_people(user, params) -> QuerySet[Person]:
         people = people.filter(category=category)
     if (band := params.get("age")) in AGE_BANDS:
         people = people.filter(birth_range(band))
+    if q:
+        # A name search reads its few matches off the prefix indexes; by id they need only a
+        # top-N sort, where the list order made PostgreSQL walk the whole (unit_id, id) index
+        # filtering for a sparse prefix (js: 65 → 22 ms at 1,000,000).
+        return people.order_by("id")
     # By unit id, not unit path: the (unit_id) index yields rows in this order and LIMIT stops
     # early, where a path order sorts every match (115 ms for 25,000 of 40,000 on SQLite).
     return people.order_by("unit_id", "id")
