@@ -81,3 +81,17 @@ def test_it_issues_a_token_from_the_command_line(api, capsys):
     raw = capsys.readouterr().out.strip()
     assert api.get(URL, raw).status_code == 200
     assert ApiToken.objects.get().name == "省人社厅数据交换"
+
+
+def test_it_revokes_a_token_from_the_command_line(api):
+    from django.core.management.base import CommandError
+
+    user = UserFactory(role=Role.PERSONNEL)
+    raw = issue(user)
+    prefix = ApiToken.objects.get(user=user).prefix
+    call_command("revoke_api_token", prefix)
+    assert_unauthorized(api.get(URL, raw))
+    with pytest.raises(CommandError):
+        call_command("revoke_api_token", prefix)
+    with pytest.raises(CommandError):
+        call_command("revoke_api_token", "nosuchprefix")
