@@ -22,52 +22,46 @@ def _unit_for_establishment(request, pk):
     return unit
 
 
-@personnel_reader
-@require_http_methods(["GET", "POST"])
-def establishment_approve(request, pk):
+def _unit_form(request, pk, form_class, service, *, title, success):
+    """One of the section's forms on a unit: the service gets the unit and the cleaned data."""
     unit = _unit_for_establishment(request, pk)
     back = reverse("personnel:unit_detail", args=[unit.pk])
     return run_form(
         request,
-        ApproveForm(request.POST or None),
-        lambda d: establishment.establishment_approve(actor=request.user, unit=unit, **d),
-        title=f"{unit.name} · 核定编制",
+        form_class(request.POST or None),
+        lambda d: service(actor=request.user, unit=unit, **d),
+        title=f"{unit.name} · {title}",
         cancel_url=back,
-        success="已核定编制。",
+        success=success,
         done_url=back,
     )
+
+
+@personnel_reader
+@require_http_methods(["GET", "POST"])
+def establishment_approve(request, pk):
+    return _unit_form(
+        request, pk, ApproveForm, establishment.establishment_approve,
+        title="核定编制", success="已核定编制。",
+    )  # fmt: skip
 
 
 @personnel_reader
 @require_http_methods(["GET", "POST"])
 def leader_posts(request, pk):
-    unit = _unit_for_establishment(request, pk)
-    back = reverse("personnel:unit_detail", args=[unit.pk])
-    return run_form(
-        request,
-        LeaderPostForm(request.POST or None),
-        lambda d: establishment.leader_posts_approve(actor=request.user, unit=unit, **d),
-        title=f"{unit.name} · 核定领导职数",
-        cancel_url=back,
-        success="已核定领导职数。",
-        done_url=back,
-    )
+    return _unit_form(
+        request, pk, LeaderPostForm, establishment.leader_posts_approve,
+        title="核定领导职数", success="已核定领导职数。",
+    )  # fmt: skip
 
 
 @personnel_reader
 @require_http_methods(["GET", "POST"])
 def reservation_create(request, pk):
-    unit = _unit_for_establishment(request, pk)
-    back = reverse("personnel:unit_detail", args=[unit.pk])
-    return run_form(
-        request,
-        ReserveForm(request.POST or None),
-        lambda d: establishment.slot_reserve(actor=request.user, unit=unit, **d),
-        title=f"{unit.name} · 编制预留（用编核准）",
-        cancel_url=back,
-        success="已预留编制。",
-        done_url=back,
-    )
+    return _unit_form(
+        request, pk, ReserveForm, establishment.slot_reserve,
+        title="编制预留（用编核准）", success="已预留编制。",
+    )  # fmt: skip
 
 
 @personnel_reader
