@@ -17,3 +17,13 @@ def _no_staff_2fa_by_default(settings):
 def _tasks_run_immediately(settings):
     """Background tasks run in the test's own thread; one test enqueues on the database backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _messages_kept_in_memory(settings):
+    """SMS and e-mail go to in-memory outboxes (renshi.core.notify.outbox, django.core.mail)."""
+    settings.SMS_BACKEND = "renshi.core.notify.LocmemSMSBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from renshi.core import notify
+
+    notify.outbox.clear()

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "renshi.core",
     "renshi.personnel",
+    "renshi.exams",
+    "renshi.payments",
     "renshi.api",
 ]
 
@@ -193,6 +195,11 @@ if env("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("REDIS_URL"),
     }
+
+# Messages to people (SMS, e-mail): console in the demo, in memory in tests, a provider in production.
+SMS_BACKEND = env("SMS_BACKEND", "renshi.core.notify.ConsoleSMSBackend")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "renshi@localhost")
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("renshi.core.urls")),
     path("personnel/", include("renshi.personnel.urls")),
+    path("exams/", include("renshi.exams.urls")),
+    path("pay/", include("renshi.payments.urls")),
     path("api/v1/", include("renshi.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

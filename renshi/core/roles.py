@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    CANDIDATE = "candidate", _("考生")
 
 
 BUREAU_ROLES = frozenset(
@@ -39,6 +40,9 @@ EDIT_PEOPLE = frozenset({Role.PERSONNEL, Role.SECTION_CHIEF, Role.UNIT_CLERK})
 EDIT_ESTABLISHMENT = frozenset({Role.ESTABLISHMENT, Role.SECTION_CHIEF})
 # Who may see a full ID or phone number (each reveal is audited).
 REVEAL_PERSONAL_DATA = frozenset({Role.PERSONNEL, Role.SECTION_CHIEF, Role.UNIT_CLERK})
+# Exams: the exam office runs them; a hiring unit's clerk reviews applications to its positions.
+RUN_EXAMS = frozenset({Role.EXAM_OFFICE, Role.SECTION_CHIEF})
+REVIEW_APPLICATIONS = frozenset({Role.EXAM_OFFICE, Role.SECTION_CHIEF, Role.UNIT_CLERK})
 VIEW_AUDIT = frozenset({Role.AUDIT_ADMIN})
 MANAGE_ROLES = frozenset({Role.SECURITY_ADMIN})
 MANAGE_CONFIG = frozenset({Role.SYSTEM_ADMIN})

@@ -1,0 +1,1 @@
+"""Registers applications as payers with the payments app."""

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+app_name = "exams"
+
+# One module of routes per area of the app, so each area's views and URLs stay together.
+urlpatterns = [
+    path("", include("renshi.exams.urls_public")),
+    path("office/", include("renshi.exams.urls_office")),
+    path("me/", include("renshi.exams.urls_candidate")),
+    path("", include("renshi.exams.urls_apply")),
+]
