@@ -196,7 +196,7 @@ if env("REDIS_URL"):
         "LOCATION": env("REDIS_URL"),
     }
 
-# Messages to people (SMS, e-mail): console in the demo, in memory in tests, a provider in production.
+# Messages to people (SMS, e-mail): console in the demo, in memory in tests, a provider in prod.
 SMS_BACKEND = env("SMS_BACKEND", "renshi.core.notify.ConsoleSMSBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "renshi@localhost")
