@@ -95,8 +95,10 @@ class Exam(models.Model):
 
     def reapply_open(self, now=None) -> bool:
         now = now or timezone.now()
-        return bool(self.reapply_closes) and self.ratio_applied_at is not None and (
-            now < self.reapply_closes
+        return (
+            bool(self.reapply_closes)
+            and self.ratio_applied_at is not None
+            and (now < self.reapply_closes)
         )
 
     @property
@@ -394,9 +396,7 @@ class Application(models.Model):
     decision can name the exact state it saw."""
 
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="applications")
-    candidate = models.ForeignKey(
-        Candidate, on_delete=models.PROTECT, related_name="applications"
-    )
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="applications")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="applications")
     area = models.ForeignKey(
         ExamArea, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
