@@ -42,8 +42,8 @@ def make_exam(*, status=ExamStatus.PUBLISHED, area_capacity=None, **fields):
     }
     defaults.update(fields)
     exam = Exam.objects.create(**defaults)
-    Subject.objects.create(exam=exam, code="01", name="行政职业能力测验", fee=Decimal("50"), order=1)
-    Subject.objects.create(exam=exam, code="02", name="申论", fee=Decimal("50"), order=2)
+    for order, (code, name) in enumerate([("01", "行政职业能力测验"), ("02", "申论")], 1):
+        Subject.objects.create(exam=exam, code=code, name=name, fee=Decimal("50"), order=order)
     ExamArea.objects.create(exam=exam, code="01", name="鞍山考区", capacity=area_capacity)
     return exam
 
