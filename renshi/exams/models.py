@@ -83,9 +83,8 @@ class Exam(models.Model):
 
     def review_open(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.status == ExamStatus.PUBLISHED and self.registration_opens <= now < (
-            self.review_closes
-        )
+        in_window = self.registration_opens <= now < self.review_closes
+        return self.status == ExamStatus.PUBLISHED and (in_window or self.reapply_open(now))
 
     def payment_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -448,6 +447,23 @@ class Application(models.Model):
         return self.status == ApplicationStatus.APPROVED
 
 
+EVENT_LABELS = {
+    "submitted": "提交报名",
+    "changed": "改报职位",
+    "approved": "资格审查通过",
+    "rejected": "资格审查未通过",
+    "withdrawn": "撤销报名",
+    "expired": "逾期未缴费",
+    "paid": "缴费成功",
+    "refund_requested": "申请退费",
+    "refunded": "已退费",
+    "cancelled": "职位取消",
+    "waiver_submitted": "申请减免考务费",
+    "waiver_approved": "减免已批准",
+    "waiver_rejected": "减免未批准",
+}
+
+
 class ApplicationEvent(models.Model):
     """The candidate's status timeline (every stage, in order)."""
 
@@ -465,6 +481,9 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return self.kind
+
+    def get_kind_label(self) -> str:
+        return EVENT_LABELS.get(self.kind, self.kind)
 
 
 class WaiverKind(models.TextChoices):

@@ -94,6 +94,7 @@ def make_candidate(
         phone_masked=mask_phone(phone),
         phone_verified_at=timezone.now(),
         political_status=fields.pop("political_status", "13"),
+        photo=fields.pop("photo", "candidates/photos/test.jpg"),
         **fields,
     )
     Education.objects.create(
