@@ -3,6 +3,9 @@
 Every function is one transaction that locks the application row (and the exam area when it
 has a capacity), so a reviewer's decision and a candidate's change of position serialise: the
 decision names the version and position it saw and is refused if either moved on.
+
+Rows are locked without joins: PostgreSQL re-checks a join against the updated row after
+waiting for a lock, and a joined position the candidate just left would make the row vanish.
 """
 
 from django.db import IntegrityError, transaction
@@ -142,10 +145,8 @@ def application_change_position(
     was cancelled during the re-apply window. A paid fee stays with the application."""
     now = now or timezone.now()
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update()
-            .select_related("exam", "position")
-            .get(pk=application_id, candidate=candidate)
+        application = Application.objects.select_for_update().get(
+            pk=application_id, candidate=candidate
         )
         exam = application.exam
         if position.exam_id != exam.pk:
@@ -252,11 +253,7 @@ def application_review(
         if not reason_text:
             raise ExamError("审核不通过须填写具体意见，考生将看到该意见", field="reason_text")
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update()
-            .select_related("exam", "position", "candidate")
-            .get(pk=application_id)
-        )
+        application = Application.objects.select_for_update().get(pk=application_id)
         if not reviewable_positions(actor).filter(pk=application.position_id).exists():
             raise Application.DoesNotExist
         if application.version != version or application.position_id != position_id:

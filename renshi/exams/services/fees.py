@@ -81,11 +81,7 @@ def application_paid(order) -> bool:
     """payments' on_paid hook. True: the application took the payment. False: it needs no
     payment any more (already paid or waived, withdrawn, or the amount is wrong) and payments
     refunds the order. Runs inside the payments transaction."""
-    application = (
-        Application.objects.select_for_update()
-        .select_related("exam", "position", "candidate")
-        .get(pk=application_id_of(order.payer_ref))
-    )
+    application = Application.objects.select_for_update().get(pk=application_id_of(order.payer_ref))
     if application.fee_status in (FeeStatus.PAID, FeeStatus.WAIVED):
         return False
     if order.amount != fee_due(application):
@@ -183,11 +179,7 @@ def waiver_decide(*, waiver_id, actor, approve: bool, reason: str = "") -> FeeWa
         raise ExamError("不批准须填写原因", field="reason")
     with transaction.atomic():
         waiver = FeeWaiver.objects.select_for_update().get(pk=waiver_id)
-        application = (
-            Application.objects.select_for_update()
-            .select_related("exam", "position", "candidate")
-            .get(pk=waiver.application_id)
-        )
+        application = Application.objects.select_for_update().get(pk=waiver.application_id)
         if waiver.status != WaiverStatus.PENDING:
             raise ExamError("该申请已审核")
         waiver.status = WaiverStatus.APPROVED if approve else WaiverStatus.REJECTED

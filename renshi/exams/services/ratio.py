@@ -144,7 +144,7 @@ def _cancel_applications(position_id, actor):
     applications = Application.objects.select_for_update().filter(
         position_id=position_id, status__in=ACTIVE_STATUSES
     )
-    for application in applications.select_related("exam", "position", "candidate"):
+    for application in applications:
         if application.area_id:
             area = ExamArea.objects.select_for_update().get(pk=application.area_id)
             ExamArea.objects.filter(pk=area.pk).update(taken=max(0, area.taken - 1))
