@@ -161,8 +161,8 @@ def application_change_position(
             )
         elif not exam.registration_open(now):
             raise ExamError("报名已截止，不能改报")
-        if position.pk == application.position_id and application.status != (
-            ApplicationStatus.REJECTED
+        if position.pk == application.position_id and application.status == (
+            ApplicationStatus.SUBMITTED
         ):
             raise ExamError("您已报考该职位")
         checks = _checks_or_refuse(candidate, position, declared=declared, today=now.date())
