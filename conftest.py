@@ -27,3 +27,9 @@ def _messages_kept_in_memory(settings):
     from renshi.core import notify
 
     notify.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_directory(settings, tmp_path):
+    """Uploaded photos and proofs land in the test's own directory, never in media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
