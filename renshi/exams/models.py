@@ -155,8 +155,9 @@ class Subject(models.Model):
 
 
 class ExamArea(models.Model):
-    """考区. `capacity` (optional) caps the active applications choosing it; `taken` is kept
-    by the same transaction that adds or removes one."""
+    """考区. `capacity` (optional) caps the active applications choosing it. For a capped area
+    `taken` is kept by the same transaction that adds or removes one; uncapped areas keep no
+    counter (nothing to lock during the surge) and are counted when shown."""
 
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="areas")
     code = models.CharField(_("考区代码"), max_length=4)

@@ -60,21 +60,36 @@ def _checks_or_refuse(candidate, position, *, declared: bool, today) -> list:
     ]
 
 
+def _capped(area_id) -> bool:
+    """Only areas with a capacity keep a counter: uncapped areas take no lock at all, so
+    the last-day surge does not queue on one row."""
+    return (
+        area_id is not None and ExamArea.objects.filter(pk=area_id, capacity__isnull=False).exists()
+    )
+
+
 def _area_take(area_id):
-    """Count one more active application in the area, refusing when it is full."""
-    if area_id is None:
+    """Count one more active application in a capped area, refusing when it is full."""
+    if not _capped(area_id):
         return
     area = ExamArea.objects.select_for_update().get(pk=area_id)
-    if area.capacity is not None and area.taken >= area.capacity:
+    if area.taken >= area.capacity:
         raise ExamError(f"{area.name}报名人数已满（容量 {area.capacity} 人），请选择其他考区")
     ExamArea.objects.filter(pk=area_id).update(taken=area.taken + 1)
 
 
-def _area_release(area_id):
-    if area_id is None:
+def area_release(area_id):
+    if not _capped(area_id):
         return
     area = ExamArea.objects.select_for_update().get(pk=area_id)
     ExamArea.objects.filter(pk=area_id).update(taken=max(0, area.taken - 1))
+
+
+def area_reinstate(area_id):
+    """Count an application back in even over capacity (a payment started in time)."""
+    if _capped(area_id):
+        area = ExamArea.objects.select_for_update().get(pk=area_id)
+        ExamArea.objects.filter(pk=area_id).update(taken=area.taken + 1)
 
 
 def _area_move(old_id, new_id):
@@ -84,7 +99,7 @@ def _area_move(old_id, new_id):
     ids = sorted(i for i in (old_id, new_id) if i is not None)
     list(ExamArea.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     _area_take(new_id)
-    _area_release(old_id)
+    area_release(old_id)
 
 
 def _auto_decide(application, checks):
@@ -206,7 +221,7 @@ def application_withdraw(*, application_id, candidate, now=None) -> Application:
         if application.status not in CHANGEABLE:
             raise ExamError(f"报名状态为“{application.get_status_display()}”，不能撤销")
         if application.status in ACTIVE_STATUSES:
-            _area_release(application.area_id)
+            area_release(application.area_id)
         before = {"status": application.status}
         application.status = ApplicationStatus.WITHDRAWN
         application.version += 1
@@ -269,7 +284,7 @@ def application_review(
         application.reason_text = reason_text[:300]
         application.version += 1
         if not approve:
-            _area_release(application.area_id)
+            area_release(application.area_id)
         application.save()
         text = reason_text if approve else f"{RejectReason(reason_code).label}：{reason_text}"
         _event(application, "approved" if approve else "rejected", actor=actor, text=text)
@@ -308,7 +323,7 @@ def applications_expire_unpaid(*, exam, now=None, actor="系统") -> int:
                 and application.fee_status == FeeStatus.UNPAID
             ):
                 continue
-            _area_release(application.area_id)
+            area_release(application.area_id)
             application.status = ApplicationStatus.WITHDRAWN
             application.version += 1
             application.save(update_fields=["status", "version"])

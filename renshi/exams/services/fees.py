@@ -16,7 +16,6 @@ from renshi.exams.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
-    ExamArea,
     FeeStatus,
     FeeWaiver,
     WaiverStatus,
@@ -93,13 +92,9 @@ def application_paid(order) -> bool:
     )
     if late_but_started_in_time:
         # The notification for an order opened before the deadline arrived after it.
-        area = (
-            ExamArea.objects.select_for_update().filter(pk=application.area_id).first()
-            if application.area_id
-            else None
-        )
-        if area is not None:
-            ExamArea.objects.filter(pk=area.pk).update(taken=area.taken + 1)
+        from renshi.exams.services.applications import area_reinstate
+
+        area_reinstate(application.area_id)
         application.status = ApplicationStatus.APPROVED
     elif application.status != ApplicationStatus.APPROVED:
         return False

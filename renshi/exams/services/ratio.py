@@ -17,12 +17,12 @@ from renshi.exams.models import (
     ApplicationEvent,
     ApplicationStatus,
     Exam,
-    ExamArea,
     FeeStatus,
     Position,
     PositionStatus,
     RatioBasis,
 )
+from renshi.exams.services.applications import area_release
 
 
 @dataclass(frozen=True)
@@ -145,9 +145,7 @@ def _cancel_applications(position_id, actor):
         position_id=position_id, status__in=ACTIVE_STATUSES
     )
     for application in applications:
-        if application.area_id:
-            area = ExamArea.objects.select_for_update().get(pk=application.area_id)
-            ExamArea.objects.filter(pk=area.pk).update(taken=max(0, area.taken - 1))
+        area_release(application.area_id)
         application.status = ApplicationStatus.CANCELLED
         application.version += 1
         application.save(update_fields=["status", "version"])

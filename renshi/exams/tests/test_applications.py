@@ -53,7 +53,7 @@ def review(application, actor, approve=True, **kw):
 def test_submit_records_the_timeline_audit_and_texts_the_candidate(
     django_capture_on_commit_callbacks,
 ):
-    exam = make_exam()
+    exam = make_exam(area_capacity=100)
     position = make_position(exam)
     candidate = make_candidate()
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,7 +78,7 @@ def test_one_position_per_exam():
 
 
 def test_refused_when_a_rule_fails_or_not_declared_and_nothing_is_written():
-    exam = make_exam()
+    exam = make_exam(area_capacity=100)
     masters_only = make_position(exam, education_levels=["14"])
     candidate = make_candidate()
     with pytest.raises(ExamError, match="学历"):
@@ -119,7 +119,7 @@ def test_change_position_while_unreviewed_then_frozen_after_approval(office):
 
 
 def test_rejected_candidate_may_change_position_and_is_reviewed_again(office):
-    exam = make_exam()
+    exam = make_exam(area_capacity=100)
     first, second = make_position(exam), make_position(exam)
     candidate = make_candidate()
     application = submit(candidate, first)
@@ -201,7 +201,7 @@ def test_automatic_review_mode_approves_what_the_checks_pass():
 
 
 def test_unpaid_approved_applications_are_withdrawn_after_the_deadline(office):
-    exam = make_exam()
+    exam = make_exam(area_capacity=100)
     paid = submit(make_candidate(), make_position(exam))
     unpaid = submit(make_candidate(), make_position(exam))
     review(paid, office)
@@ -215,3 +215,9 @@ def test_unpaid_approved_applications_are_withdrawn_after_the_deadline(office):
     assert unpaid.status == ApplicationStatus.WITHDRAWN
     assert paid.status == ApplicationStatus.APPROVED
     assert ExamArea.objects.get(exam=exam).taken == 1
+
+
+def test_uncapped_areas_take_no_lock_and_keep_no_counter():
+    exam = make_exam()
+    submit(make_candidate(), make_position(exam))
+    assert ExamArea.objects.get(exam=exam).taken == 0

@@ -52,7 +52,7 @@ def paid_applications(exam, position, n, office):
 
 def test_cut_cancel_and_reapply():
     office = UserFactory(role=Role.EXAM_OFFICE)
-    exam = make_exam(ratio_basis=RatioBasis.PAID)
+    exam = make_exam(ratio_basis=RatioBasis.PAID, area_capacity=1000)
     full = make_position(exam, plan_count=2)
     cut = make_position(exam, plan_count=2)
     cancelled = make_position(exam, plan_count=2)
