@@ -332,7 +332,7 @@ def test_conditions_are_manual_with_the_text(exam, candidate):
 
 
 def test_photo_missing(exam):
-    candidate = make_candidate()
+    candidate = make_candidate(photo="")
     c = check(candidate, make_position(exam), "photo")
     assert c.outcome == FAIL and c.reason == "请先上传照片"
 
