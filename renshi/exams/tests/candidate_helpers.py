@@ -23,7 +23,9 @@ def candidate_state(settings, tmp_path):
     cache.clear()
 
 
-def portrait(width=295, height=413, *, fmt="JPEG", mode="RGB", quality=85, noise=True) -> bytes:
+def portrait(
+    width=295, height=413, *, fmt="JPEG", mode="RGB", quality=85, subsampling=2, noise=True
+) -> bytes:
     """A photo-like picture (background, face, shoulders, grain) encoded for real by Pillow."""
     rnd = random.Random(width * height)
     image = Image.new("RGB", (width, height), (70, 130, 200))
@@ -39,7 +41,8 @@ def portrait(width=295, height=413, *, fmt="JPEG", mode="RGB", quality=85, noise
     if mode != "RGB":
         image = image.convert(mode)
     out = io.BytesIO()
-    image.save(out, fmt, **({"quality": quality} if fmt == "JPEG" else {}))
+    jpeg = {"quality": quality, "subsampling": subsampling}
+    image.save(out, fmt, **(jpeg if fmt == "JPEG" else {}))
     return out.getvalue()
 
 
