@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from PIL import Image
 
 from renshi.core import codes, crypto, idnumbers, notify
 from renshi.core.audit import audit_record, changed, snapshot
@@ -363,8 +364,6 @@ def _check_proof(upload) -> None:
     if head.startswith(b"%PDF-"):
         return
     try:
-        from PIL import Image
-
         with Image.open(upload) as image:
             image.verify()
     except Exception:
