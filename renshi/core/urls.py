@@ -5,6 +5,7 @@ from renshi.core.views import audit, auth, codes, home, users
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("healthz/", home.healthz, name="healthz"),
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", auth.two_factor, name="two_factor"),

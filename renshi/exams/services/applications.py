@@ -60,17 +60,19 @@ def _checks_or_refuse(candidate, position, *, declared: bool, today) -> list:
     ]
 
 
-def _capped(area_id) -> bool:
+def _capped(area_id, known=None) -> bool:
     """Only areas with a capacity keep a counter: uncapped areas take no lock at all, so
-    the last-day surge does not queue on one row."""
-    return (
-        area_id is not None and ExamArea.objects.filter(pk=area_id, capacity__isnull=False).exists()
-    )
+    the last-day surge does not queue on one row. `known`: the area, when already loaded."""
+    if area_id is None:
+        return False
+    if known is not None and known.pk == area_id:
+        return known.capacity is not None
+    return ExamArea.objects.filter(pk=area_id, capacity__isnull=False).exists()
 
 
-def _area_take(area_id):
+def _area_take(area_id, known=None):
     """Count one more active application in a capped area, refusing when it is full."""
-    if not _capped(area_id):
+    if not _capped(area_id, known):
         return
     area = ExamArea.objects.select_for_update().get(pk=area_id)
     if area.taken >= area.capacity:
@@ -120,11 +122,11 @@ def application_submit(*, candidate, position, declared: bool, now=None) -> Appl
     if not exam.registration_open(now):
         raise ExamError("不在报名时间内")
     checks = _checks_or_refuse(candidate, position, declared=declared, today=now.date())
-    if Application.objects.filter(exam=exam, candidate=candidate).exists():
-        raise ExamError("您已报名本次考试（每次考试只能报考一个职位），可在“我的报名”中改报")
+    # A second application to the exam is refused by the unique constraint (no pre-check:
+    # the constraint is the one answer that holds under concurrency).
     try:
         with transaction.atomic():
-            _area_take(position.area_id)
+            _area_take(position.area_id, known=position.area if position.area_id else None)
             application = Application(
                 exam=exam,
                 candidate=candidate,

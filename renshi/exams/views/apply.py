@@ -5,6 +5,7 @@ import functools
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from renshi.exams.errors import ExamError
 from renshi.exams.models import (
     Application,
     ApplicationStatus,
+    Candidate,
     FeeStatus,
     Position,
     WaiverKind,
@@ -37,9 +39,15 @@ def candidate_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("exams:candidate_login"))
-        if user.role != Role.CANDIDATE or not hasattr(user, "candidate"):
+        candidate = (
+            Candidate.objects.filter(user_id=user.pk).first()
+            if user.role == Role.CANDIDATE
+            else None
+        )
+        if candidate is None:
             raise Http404
-        request.candidate = user.candidate
+        candidate.user = user
+        request.candidate = candidate
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -61,12 +69,18 @@ class ApplyForm(forms.Form):
 
 @candidate_required
 def apply(request, position_pk):
-    """Show every rule as passed / failed / to be reviewed, then submit (or change to) it."""
+    """Show every rule as passed / failed / to be reviewed, then submit (or change to) it.
+
+    This is the last-day hot path: the position comes with its exam and area, the profile
+    with its records, and a POST is decided by the service before anything is rendered."""
     position = get_object_or_404(Position.objects.select_related("exam", "area"), pk=position_pk)
     candidate = request.candidate
-    existing = Application.objects.filter(exam=position.exam, candidate=candidate).first()
-    checks = eligibility.evaluate(candidate, position, today=timezone.localdate())
-    verdict = eligibility.summary(checks)
+    prefetch_related_objects([candidate], "educations", "works")
+    existing = (
+        Application.objects.filter(exam_id=position.exam_id, candidate=candidate)
+        .select_related("position")
+        .first()
+    )
     form = ApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         declared = form.cleaned_data["declared"]
@@ -87,6 +101,7 @@ def apply(request, position_pk):
             return redirect("exams:application_detail", application.pk)
         except ExamError as exc:
             form.add_error(None, exc.message)
+    checks = eligibility.evaluate(candidate, position, today=timezone.localdate())
     return render(
         request,
         "exams/apply/apply.html",
@@ -94,7 +109,7 @@ def apply(request, position_pk):
             "position": position,
             "exam": position.exam,
             "checks": checks,
-            "verdict": verdict,
+            "verdict": eligibility.summary(checks),
             "existing": existing,
             "form": form,
             "fee": position.fee(),
