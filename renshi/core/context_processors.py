@@ -15,5 +15,7 @@ def navigation(request):
             "audit": user.role in roles.VIEW_AUDIT,
             "users": user.role in roles.MANAGE_ROLES,
             "codes": user.role in roles.MANAGE_CONFIG,
+            "exams": user.role in roles.RUN_EXAMS,
+            "review": user.role in roles.REVIEW_APPLICATIONS,
         }
     }
