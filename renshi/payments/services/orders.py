@@ -78,8 +78,12 @@ def order_open(*, payer_ref: str, amount, subject: str, channel: str, actor=None
 
 
 def _order_open_locked(payer_ref, amount, subject, channel, actor) -> FeeOrder:
-    # Lock every order of the payer: two clicks queue here, the second sees the first's order.
-    orders = list(FeeOrder.objects.select_for_update().filter(payer_ref=payer_ref).order_by("pk"))
+    # Lock every order of the payer: clicks queue here. Then read (and lock) them again: a
+    # SELECT … FOR UPDATE that waited re-checks the rows it found but cannot see an order the
+    # click before it inserted; a fresh statement does.
+    mine = FeeOrder.objects.select_for_update().filter(payer_ref=payer_ref).order_by("pk")
+    list(mine.values_list("pk", flat=True))
+    orders = list(mine.all())
     if any(o.status == OrderStatus.PAID for o in orders):
         raise PaymentError("已缴费成功，无需再次支付", code="already_paid")
     for old in (o for o in orders if o.status in OPEN_STATUSES):

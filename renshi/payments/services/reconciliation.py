@@ -236,7 +236,9 @@ def _missing_in_bill(channel, bill_date, billed: set) -> list[Discrepancy]:
 
 
 def _lock_open_item(item) -> Discrepancy:
-    item = Discrepancy.objects.select_for_update().select_related("order").get(pk=item.pk)
+    item = (
+        Discrepancy.objects.select_for_update(of=("self",)).select_related("order").get(pk=item.pk)
+    )
     if not item.is_open:
         raise PaymentError("该差错已处理", code="resolved")
     return item
