@@ -19,4 +19,5 @@ urlpatterns = [
     path("waivers/<int:pk>/decide/", review.waiver_decide, name="waiver_decide"),
     path("waivers/<int:pk>/proof/", review.waiver_proof, name="waiver_proof"),
     path("ratio/<int:exam_pk>/", review.opening_ratio, name="opening_ratio"),
+    path("finance/<int:exam_pk>.xlsx", review.finance_export, name="finance_export"),
 ]

@@ -60,14 +60,21 @@ def payment_start(*, application_id, candidate, channel: str, return_url: str, n
     amount = fee_due(application)
     if amount == 0:
         raise ExamError("您的减免申请已批准，无需缴费")
-    order = _payments().order_open(
-        payer_ref=application.payer_ref,
-        amount=amount,
-        subject=f"{application.exam.name} 考务费",
-        channel=channel,
-        actor=candidate.user,
-    )
-    return order, _payments().order_pay_url(order, return_url=return_url)
+    from renshi.payments.errors import PaymentError
+
+    try:
+        order = _payments().order_open(
+            payer_ref=application.payer_ref,
+            amount=amount,
+            subject=f"{application.exam.name} 考务费",
+            channel=channel,
+            actor=candidate.user,
+        )
+        if order.status == "paid":  # an earlier order turned out paid when it was closed
+            raise ExamError("您已完成缴费，无需重复缴费")
+        return order, _payments().order_pay_url(order, return_url=return_url)
+    except PaymentError as exc:
+        raise ExamError(exc.message) from exc
 
 
 def _event(application, kind, text=""):

@@ -18,6 +18,7 @@ from renshi.exams import positions_import, selectors
 from renshi.exams.errors import ExamError
 from renshi.exams.models import Exam, ExamArea, Position, Subject
 from renshi.exams.services import office
+from renshi.exams.stats import registration_stats
 from renshi.personnel import import_jobs
 
 office_only = role_required(RUN_EXAMS)
@@ -88,6 +89,7 @@ def exam_detail(request, pk):
             "problems": office.publish_problems(exam) if exam.status == "draft" else [],
             "approved": sum(a for a, _w in counts.values()),
             "waiting": sum(w for _a, w in counts.values()),
+            "stats": registration_stats(exam) if exam.status != "draft" else None,
         },
     )
 

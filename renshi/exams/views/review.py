@@ -1,11 +1,12 @@
 """Eligibility review by the hiring unit, fee waivers and the opening ratio (exam office)."""
 
 import datetime
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -205,3 +206,19 @@ def opening_ratio(request, exam_pk):
             "cancelled": [o for o in outcomes if o.status == "cancelled"],
         },
     )
+
+
+@role_required(roles.RUN_EXAMS)
+def finance_export(request, exam_pk):
+    """Every order and refund of the exam's applications, for the finance office."""
+    from renshi.payments.services import finance_export as export
+
+    exam = get_object_or_404(Exam, pk=exam_pk)
+    ids = Application.objects.filter(exam=exam).values_list("pk", flat=True).iterator()
+    data = export((f"{fees.PAYER_PREFIX}:{pk}" for pk in ids), f"{exam.name} 考务费")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = quote(f"{exam.code}-考务费对账-{timezone.localdate():%Y%m%d}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
