@@ -225,7 +225,10 @@ def _apply_locked(order, state, *, via, actor) -> tuple[FeeOrder, bool]:
         note=PaidVia(via).label,
     )
     payer = hooks.hooks_for(order.payer_ref)
-    if not (payer and payer.on_paid(order)):
+    if payer is None:
+        # Never refund because an owner failed to register: fail, and the provider retries.
+        raise PaymentError(f"缴费对象类型未登记：{order.payer_ref}", code="unknown_payer")
+    if not payer.on_paid(order):
         from renshi.payments.services.refunds import refund_create_locked
 
         refund_create_locked(

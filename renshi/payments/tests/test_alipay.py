@@ -127,3 +127,19 @@ def test_it_records_the_amount_in_yuan(client, payer):
     notify(client, trade)
     order.refresh_from_db()
     assert order.amount == Decimal("75.50") and order.status == OrderStatus.PAID
+
+
+def test_a_payer_type_nobody_registered_fails_and_is_retried_not_refunded(client, payer):
+    from renshi.payments import hooks
+
+    order, trade = open_at_gateway("alipay")
+    pay_silently(trade)
+    registered = hooks._registry.pop("paytest.payer")
+    try:
+        assert notify(client, trade).content == b"fail"
+    finally:
+        hooks.register("paytest.payer", registered)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAYING
+    assert outcomes() == [NotificationOutcome.ERROR]
+    assert notify(client, trade).content == b"success"
