@@ -9,6 +9,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "Renshi-Test-2026!"
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# A phone as the browser sees it: touch, mobile viewport meta honoured.
+PHONE_DEVICE = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+STAFF = {"width": 1366, "height": 768}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -49,9 +52,13 @@ def new_page(browser, live_server):
     """Open a page in a fresh context (own cookies) at the given viewport size."""
     contexts = []
 
-    def open_page(viewport=DESKTOP):
+    def open_page(viewport=DESKTOP, **options):
         context = browser.new_context(
-            base_url=live_server.url, viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai"
+            base_url=live_server.url,
+            viewport=viewport,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            **options,
         )
         context.set_default_timeout(5000)
         contexts.append(context)
@@ -75,6 +82,20 @@ def log_in(page, username, password=PASSWORD):
     with page.expect_navigation() as nav:
         page.locator("main form button[type=submit]").click()
     return nav.value
+
+
+def overflow(page) -> int:
+    """How many pixels the page is wider than the configured viewport (a phone widens
+    innerWidth to fit overflowing content, so compare with the viewport size)."""
+    return page.evaluate("document.documentElement.scrollWidth") - page.viewport_size["width"]
+
+
+def snap(page, name: str) -> None:
+    """A full-page PNG of what the test sees, when RENSHI_SCREENSHOTS names a folder."""
+    folder = os.environ.get("RENSHI_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
 
 
 def pytest_terminal_summary(terminalreporter):
