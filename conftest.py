@@ -33,3 +33,14 @@ def _messages_kept_in_memory(settings):
 def _uploads_in_a_temporary_directory(settings, tmp_path):
     """Uploaded photos and proofs land in the test's own directory, never in media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Cached counts, fragments and pages never leak from one test into the next."""
+    from django.core.cache import cache
+
+    from renshi.exams.views import public
+
+    cache.clear()
+    public._pages.clear()

@@ -134,3 +134,16 @@ def test_underfilled_lists(client, exam):
     assert [r[0].pk for r in short] == [below.pk]
     page = client.get(reverse("exams:position_underfilled", args=[exam.pk])).content.decode()
     assert "无人岗" in page and "不足岗" in page and "充足岗" not in page
+
+
+def test_anonymous_visitors_share_a_page_for_ten_seconds_logged_in_ones_do_not(
+    client, exam, django_assert_num_queries
+):
+    make_position(exam, title="首个岗位")
+    url = reverse("exams:position_list", args=[exam.pk])
+    client.get(url)
+    with django_assert_num_queries(0):  # held in this process's memory
+        assert "首个岗位" in client.get(url).content.decode()
+    client.force_login(make_candidate().user)
+    page = client.get(url).content.decode()
+    assert "我的报名" in page  # rendered for this candidate, not the anonymous copy
