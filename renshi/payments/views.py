@@ -1,5 +1,7 @@
 """Notify endpoints (the providers call them), the return page, and the exam office's pages."""
 
+import logging
+
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +12,8 @@ from renshi.payments import services
 from renshi.payments.errors import PaymentError
 from renshi.payments.models import FeeOrder
 from renshi.payments.services.notifications import notification_receive
+
+log = logging.getLogger(__name__)
 
 
 @csrf_exempt
@@ -34,6 +38,9 @@ def payment_return(request, out_trade_no):
             order = services.order_query(order)
         except PaymentError as e:
             error = e.message
+        except Exception:  # the payer's hook failed: the notification or the sweep will retry
+            log.exception("active query of %s failed", out_trade_no)
+            error = "正在确认缴费结果，请稍后刷新"
     following = request.GET.get("next", "")
     if following and url_has_allowed_host_and_scheme(following, {request.get_host()}):
         return HttpResponseRedirect(following)

@@ -253,8 +253,8 @@ def query_stale_orders(*, minutes: int | None = None) -> dict:
             result = order_query(order) if order.status == OrderStatus.PAYING else order
             if result.is_open and result.expires_at <= timezone.now():
                 result = order_expire(result)
-        except PaymentError as e:
-            log.warning("query of %s failed: %s", order.out_trade_no, e.message)
+        except Exception:  # one order's gateway or hook failure must not stop the sweep
+            log.exception("active query of %s failed", order.out_trade_no)
             counts["errors"] += 1
             continue
         if result.status in CHARGED_STATUSES:
