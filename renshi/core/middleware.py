@@ -22,7 +22,9 @@ class IdleTimeoutMiddleware:
             if now - last > settings.IDLE_TIMEOUT_SECONDS:
                 logout(request)
                 messages.info(request, "因长时间未操作，您已自动退出，请重新登录。")
-                return redirect_to_login(request.get_full_path())
+                # Candidates log in on the exam site's own page (named, so core imports no app).
+                login_url = "exams:candidate_login" if request.path.startswith("/exams/") else None
+                return redirect_to_login(request.get_full_path(), login_url)
             # Refresh at most once a minute: a session write on every GET turns reads into writes.
             if now - last >= 60 or "last_seen" not in request.session:
                 request.session["last_seen"] = now

@@ -239,6 +239,30 @@ def application_withdraw(*, application_id, candidate, now=None) -> Application:
     return application
 
 
+def applications_withdraw_suspended(*, candidate, actor) -> int:
+    """An account frozen after an ID-number reclaim gives up its places (not paid ones: those
+    stay for the bureau's investigation and refund decision)."""
+    count = 0
+    active = Application.objects.select_for_update().filter(
+        candidate=candidate, status__in=CHANGEABLE
+    )
+    for application in active:
+        if application.status in ACTIVE_STATUSES:
+            area_release(application.area_id)
+        application.status = ApplicationStatus.WITHDRAWN
+        application.version += 1
+        application.save(update_fields=["status", "version"])
+        _event(application, "withdrawn", actor=actor, text="账号因身份号码找回被冻结")
+        audit_record(
+            actor=actor,
+            action="application.withdraw_suspended",
+            obj=application,
+            after={"status": application.status},
+        )
+        count += 1
+    return count
+
+
 def reviewable_positions(user):
     """Positions whose applications this user reviews (exam office: all; clerks: their units)."""
     from renshi.personnel.selectors import visible_units

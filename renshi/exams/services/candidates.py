@@ -480,6 +480,9 @@ def _suspend_holder(*, actor, holder, reclaim) -> None:
         after={"suspended": True, "user_active": False},
         note=f"身份号码找回 {reclaim.tracking_code}：{holder.id_number_masked}",
     )
+    from renshi.exams.services.applications import applications_withdraw_suspended
+
+    applications_withdraw_suspended(candidate=holder, actor=actor)
     _after_commit_sms(
         crypto.decrypt(holder.phone_cipher),
         f"您注册的考生账号（身份证号码{holder.id_number_masked}）因身份号码找回申请经核实已被冻结。"

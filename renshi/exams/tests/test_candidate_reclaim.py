@@ -63,6 +63,14 @@ def office(client):
 
 
 def test_it_reassigns_a_taken_id_number_end_to_end(client, squatter, office, capture):
+    from renshi.exams.services.applications import application_submit
+    from renshi.exams.tests.factories import make_exam, make_position
+
+    squatted = application_submit(
+        candidate=squatter,
+        position=make_position(make_exam(area_capacity=10)),
+        declared=True,
+    )
     response = claim(client, squatter, capture)
     reclaim = IdReclaim.objects.get()
     assert reclaim.tracking_code in response.content.decode()
@@ -92,6 +100,8 @@ def test_it_reassigns_a_taken_id_number_end_to_end(client, squatter, office, cap
     assert reclaim.status == ReclaimStatus.GRANTED and reclaim.decided_by == office
     assert squatter.suspended and not squatter.user.is_active
     assert squatter.id_number_hash == f"reclaimed:{squatter.pk}"
+    squatted.refresh_from_db()
+    assert squatted.status == "withdrawn" and squatted.area.taken == 0  # the place is free again
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"reclaim.submit", "reclaim.grant", "candidate.suspend"} <= actions
     texts = {m.phone: m.text for m in notify.outbox}
