@@ -37,7 +37,8 @@ demo: install assets
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Renshi demo: http://$(HOST):$(PORT)/  (accounts above; Ctrl-C to stop)"
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py clock --every 60 > /dev/null & clock=$$!; \
+	trap 'kill $$worker $$clock 2>/dev/null; wait $$worker $$clock 2>/dev/null' EXIT INT TERM; \
 	REQUIRE_STAFF_2FA=0 DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install

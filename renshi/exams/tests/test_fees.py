@@ -201,3 +201,20 @@ def test_office_exam_page_shows_the_registration_figures(client, approved):
     html = page.content.decode()
     assert "每日报名人数" in html and "exam-stats" in html
     assert Application.objects.filter(exam=approved.exam).count() == 1
+
+
+def test_the_clock_runs_every_job_once(client, approved):
+    import io
+
+    from django.core.management import call_command
+
+    _order, trade = open_in_cashier(client, approved)
+    pay_silently(trade)
+    FeeOrder.objects.filter(payer_ref=approved.payer_ref).update(
+        created_at=trade.created_at - datetime.timedelta(minutes=10)
+    )
+    out = io.StringIO()
+    call_command("clock", once=True, stdout=out)
+    approved.refresh_from_db()
+    assert approved.fee_status == FeeStatus.PAID  # the stale order was queried
+    assert "逾期未缴费" in out.getvalue() and "订单" in out.getvalue()
