@@ -95,6 +95,7 @@ def snap(page, name: str) -> None:
     folder = os.environ.get("RENSHI_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        page.wait_for_load_state("load")  # pictures in, not just the text
         page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
 
 

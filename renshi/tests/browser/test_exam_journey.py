@@ -75,6 +75,12 @@ def visit(page, name, what):
     snap(page, name)
 
 
+def loaded_width(img) -> int:
+    """The picture's pixel width once the browser has loaded it (0 if it failed)."""
+    img.evaluate("img => img.complete || new Promise(r => img.onload = img.onerror = r)")
+    return img.evaluate("img => img.naturalWidth")
+
+
 def sign_up(page, phone, number):
     from playwright.sync_api import expect
 
@@ -132,9 +138,7 @@ def upload_photo(page):
     expect(page.locator(".alert-success")).to_contain_text("照片已通过检查并保存")
     current = page.get_by_role("img", name="当前证件照")
     expect(current).to_be_visible()
-    # Served back to its owner, as the JPEG that was checked.
-    current.evaluate("img => img.complete ? null : new Promise(r => img.onload = img.onerror = r)")
-    assert current.evaluate("img => img.naturalWidth") == 295
+    assert loaded_width(current) == 295  # served back to its owner, as the JPEG that was checked
     visit(page, "c04-photo", "photo")
     page.get_by_role("link", name="返回考生中心").click()
     expect(page.locator("main h2")).to_contain_text("已完善")
@@ -186,6 +190,8 @@ def approve(office, setup, candidate_name):
     snap(office, "s01-review-list")
     row.get_by_role("link", name="审核").click()
     expect(office.locator("main")).to_contain_text("法律职业资格证书")
+    expect(office.locator("main")).to_contain_text("中国共产主义青年团团员")
+    assert loaded_width(office.get_by_role("img", name="照片")) == 295  # reviewers see the photo
     snap(office, "s02-review-detail")
     office.get_by_label("审核通过").check()
     office.get_by_label("审核意见（考生可见）").fill("符合职位要求，请按时缴费。")
@@ -222,6 +228,31 @@ def pay(page, channel):
     visit(page, f"c13-application-paid-{channel}", "paid application")
 
 
+def office_sees_the_payment(office, setup, out_trade_no):
+    """The exam office's pages after the payment: exam figures, opening ratio, orders."""
+    from playwright.sync_api import expect
+
+    exam, position = setup["exam"], setup["position"]
+    office.goto(f"/exams/office/{exam.pk}/")
+    figures = office.locator(".card-body", has_text="已缴费").first
+    expect(figures).to_contain_text("1")
+    snap(office, "s03-office-exam-detail")
+
+    office.get_by_role("link", name="开考比例核减").click()
+    # One paid candidate for a plan of two at 3:1: the position would be cancelled.
+    row = office.locator("tbody tr", has_text=position.code)
+    expect(row).to_have_class(re.compile("table-danger"))
+    expect(row).to_contain_text("取消")
+    snap(office, "s04-opening-ratio")
+
+    office.goto("/pay/office/orders/")
+    expect(office.locator("tbody tr", has_text=out_trade_no)).to_contain_text("已支付")
+    snap(office, "s05-payment-orders")
+    office.get_by_role("link", name="对账").click()
+    expect(office.get_by_role("button", name="开始对账")).to_be_visible()
+    snap(office, "s06-reconciliation")
+
+
 @pytest.mark.parametrize("channel", ["alipay", "wechat"])
 def test_a_candidate_signs_up_applies_is_approved_and_pays_on_a_phone(
     new_page, live_server, exam_setup, channel
@@ -234,7 +265,8 @@ def test_a_candidate_signs_up_applies_is_approved_and_pays_on_a_phone(
     fill_profile(page)
     upload_photo(page)
     application_pk = apply(page, exam_setup)
-    approve(new_page(STAFF), exam_setup, "王考生")
+    office = new_page(STAFF)
+    approve(office, exam_setup, "王考生")
     pay(page, channel)
 
     application = Application.objects.get(pk=application_pk)
@@ -252,3 +284,5 @@ def test_a_candidate_signs_up_applies_is_approved_and_pays_on_a_phone(
     note = SimNotification.objects.get(trade__out_trade_no=order.out_trade_no)
     assert note.url == live_server.url + reverse(f"payments:notify_{channel}")
     assert note.delivered_at is not None and note.attempts == 1
+
+    office_sees_the_payment(office, exam_setup, order.out_trade_no)
