@@ -30,7 +30,7 @@ def session_for(user) -> str:
     """What django.contrib.auth.login stores, without a request."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "renshi.exams.auth.UserWithCandidateBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.set_expiry(settings.SESSION_COOKIE_AGE)
     session.create()

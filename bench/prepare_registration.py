@@ -137,7 +137,7 @@ def sessions(people) -> list[str]:
         user = users[c.user_id]
         data = {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "renshi.exams.auth.UserWithCandidateBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
             # Logged in a moment ago (the idle-timeout stamp is written at most once a minute).
             "last_seen": int(time.time()),

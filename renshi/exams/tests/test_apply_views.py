@@ -42,9 +42,13 @@ def test_candidate_sees_each_rule_then_applies(client, setting):
     assert not Application.objects.exists()
     response = client.post(url, {"declared": "on"})
     application = Application.objects.get()
-    assert response["Location"] == reverse("exams:application_detail", args=[application.pk])
+    detail_url = reverse("exams:application_detail", args=[application.pk])
+    assert response["Location"] == detail_url + "?new=1"
     detail = client.get(response["Location"]).content.decode()
-    assert "待审核" in detail and "提交报名" in detail
+    assert "待审核" in detail and "提交报名" in detail and "报名已提交" in detail
+    # A second submission to the same exam is answered by the unique constraint.
+    again = client.post(url, {"declared": "on"}).content.decode()
+    assert "只能报考一个职位" in again and Application.objects.count() == 1
 
 
 def test_ineligible_position_shows_why_and_cannot_be_submitted(client, setting):

@@ -1,6 +1,8 @@
 """Candidate side of an application: apply or change position, follow it, pay, ask for a waiver."""
 
+import copy
 import functools
+import time
 
 from django import forms
 from django.contrib import messages
@@ -39,14 +41,12 @@ def candidate_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("exams:candidate_login"))
-        candidate = (
-            Candidate.objects.filter(user_id=user.pk).first()
-            if user.role == Role.CANDIDATE
-            else None
-        )
-        if candidate is None:
+        if user.role != Role.CANDIDATE:
             raise Http404
-        candidate.user = user
+        try:
+            candidate = user.candidate  # loaded with the user (exams.auth backend)
+        except Candidate.DoesNotExist as exc:
+            raise Http404 from exc
         request.candidate = candidate
         return view(request, *args, **kwargs)
 
@@ -67,40 +67,62 @@ class ApplyForm(forms.Form):
     )
 
 
+_positions: dict[int, tuple[float, Position]] = {}  # this process's copies, see _position()
+POSITION_SECONDS = 10
+
+
+def _position(pk) -> Position:
+    """The position with its exam and area, held 10 s in this process: during the surge every
+    candidate of a position reads the same row. A copy at most 10 seconds old serves the
+    eligibility check and the windows (a change notice takes effect within 10 s); the deadline
+    itself, one application per exam and the area capacity are decided exactly, by the clock,
+    the unique constraint and the locked area row."""
+    now = time.monotonic()
+    hit = _positions.get(pk)
+    if hit is None or hit[0] <= now:
+        position = get_object_or_404(Position.objects.select_related("exam", "area"), pk=pk)
+        if len(_positions) > 5000:
+            _positions.clear()
+        hit = _positions[pk] = (now + POSITION_SECONDS, position)
+    return copy.copy(hit[1])
+
+
 @candidate_required
 def apply(request, position_pk):
     """Show every rule as passed / failed / to be reviewed, then submit (or change to) it.
 
-    This is the last-day hot path: the position comes with its exam and area, the profile
-    with its records, and a POST is decided by the service before anything is rendered."""
-    position = get_object_or_404(Position.objects.select_related("exam", "area"), pk=position_pk)
+    This is the last-day hot path: a first submission costs the profile, one insert each of
+    application, timeline and audit, and no page render (the application page shows the news).
+    A second submission to the same exam is told by the unique constraint."""
+    position = _position(position_pk)
     candidate = request.candidate
     prefetch_related_objects([candidate], "educations", "works")
-    existing = (
-        Application.objects.filter(exam_id=position.exam_id, candidate=candidate)
-        .select_related("position")
-        .first()
-    )
     form = ApplyForm(request.POST or None)
+    existing = None
     if request.method == "POST" and form.is_valid():
         declared = form.cleaned_data["declared"]
         try:
-            if existing is None:
+            if request.POST.get("change") != "1":
                 application = services.application_submit(
                     candidate=candidate, position=position, declared=declared
                 )
-                messages.success(request, f"已提交报名：{position.code} {position.title}")
-            else:
-                application = services.application_change_position(
-                    application_id=existing.pk,
-                    candidate=candidate,
-                    position=position,
-                    declared=declared,
+                return redirect(
+                    reverse("exams:application_detail", args=[application.pk]) + "?new=1"
                 )
-                messages.success(request, f"已改报职位：{position.code} {position.title}")
+            existing = _existing(position, candidate)
+            if existing is None:
+                raise ExamError("原报名已不存在，请刷新页面")
+            application = services.application_change_position(
+                application_id=existing.pk,
+                candidate=candidate,
+                position=position,
+                declared=declared,
+            )
+            messages.success(request, f"已改报职位：{position.code} {position.title}")
             return redirect("exams:application_detail", application.pk)
         except ExamError as exc:
             form.add_error(None, exc.message)
+    existing = existing or _existing(position, candidate)
     checks = eligibility.evaluate(candidate, position, today=timezone.localdate())
     return render(
         request,
@@ -114,6 +136,14 @@ def apply(request, position_pk):
             "form": form,
             "fee": position.fee(),
         },
+    )
+
+
+def _existing(position, candidate):
+    return (
+        Application.objects.filter(exam_id=position.exam_id, candidate=candidate)
+        .select_related("position")
+        .first()
     )
 
 

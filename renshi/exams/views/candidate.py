@@ -136,7 +136,7 @@ def candidate_signup(request):
     candidate, context = code_form(request, SignupForm, "signup", keep, register)
     if candidate is None:
         return render(request, "exams/candidate/signup.html", context)
-    login(request, candidate.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, candidate.user, backend="renshi.exams.auth.UserWithCandidateBackend")
     messages.success(request, "注册成功。请完善个人信息并上传照片后再报名。")
     return redirect("exams:candidate_home")
 
