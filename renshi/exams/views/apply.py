@@ -96,7 +96,9 @@ def apply(request, position_pk):
     A second submission to the same exam is told by the unique constraint."""
     position = _position(position_pk)
     candidate = request.candidate
-    prefetch_related_objects([candidate], "educations", "works")
+    # Work experience matters only to positions that ask for grassroots years.
+    wanted = ["educations", "works"] if position.min_grassroots_years else ["educations"]
+    prefetch_related_objects([candidate], *wanted)
     form = ApplyForm(request.POST or None)
     existing = None
     if request.method == "POST" and form.is_valid():
