@@ -3,8 +3,12 @@
     .venv/bin/python scripts/screenshots.py --base-url http://127.0.0.1:8000
 
 It starts nothing: run `make demo` (or `manage.py runserver` with REQUIRE_STAFF_2FA=0) first.
-It logs in through the real form as a few demo users and writes PNGs to screenshots/ (gitignored),
-one folder per viewport. A page wider than the screen is reported (the usual phone bug).
+It logs in through the real form as a few demo users (staff at /accounts/login/, the demo
+candidate at /exams/me/login/) and writes PNGs to screenshots/ (gitignored), one folder per
+viewport. A page wider than the screen is reported (the usual phone bug).
+`--only exams` keeps to the exam registration pages (`--only personnel` to the others).
+The browser test renshi/tests/browser/test_exam_journey.py also takes pictures of every page it
+passes through when RENSHI_SCREENSHOTS names a folder.
 """
 
 import argparse
@@ -28,7 +32,7 @@ CHROMIUM_ARGS = [
     "--lang=zh-CN",  # Chinese date inputs and file picker (Debian needs chromium-l10n)
 ]
 VIEWPORTS = {
-    "desktop": {"viewport": {"width": 1400, "height": 900}},
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 # Which pages each demo account is shown on; discovered URLs fill in the <person>/<unit> parts.
@@ -46,17 +50,86 @@ DEFAULT_USERS = {
     ],
     "auditor": ["home", "audit_list"],
     "clerk_caizheng": ["home", "person_list", "person_detail", "unit_list"],
+    "exam_office": [
+        "office_exam_list",
+        "office_exam_detail",
+        "office_position_list",
+        "review_list",
+        "review_detail",
+        "waiver_list",
+        "opening_ratio",
+        "payment_orders",
+        "reconciliation",
+    ],
 }
+# The demo candidate (王小明, `make demo`), logged in by phone number.
+DEFAULT_CANDIDATE = "13904120001"
+CANDIDATE_PAGES = [
+    "candidate_home",
+    "profile",
+    "education_add",
+    "photo",
+    "exam_list",
+    "exam_detail",
+    "position_list",
+    "position_detail",
+    "apply",
+    "my_applications",
+    "application_detail",
+]
+ANONYMOUS_PAGES = ["login", "candidate_login", "candidate_signup", "exam_list", "underfilled"]
+EXAM_PAGES = {*DEFAULT_USERS["exam_office"], *CANDIDATE_PAGES, *ANONYMOUS_PAGES} - {"login"}
 STATIC_PAGES = {
     "home": "/",
+    "login": "/accounts/login/",
     "person_list": "/personnel/people/",
     "unit_list": "/personnel/units/",
     "stats": "/personnel/stats/",
     "import": "/personnel/import/",
     "audit_list": "/audit/",
+    "candidate_login": "/exams/me/login/",
+    "candidate_signup": "/exams/me/signup/",
+    "candidate_home": "/exams/me/",
+    "profile": "/exams/me/profile/",
+    "education_add": "/exams/me/profile/education/new/",
+    "photo": "/exams/me/photo/",
+    "exam_list": "/exams/",
+    "my_applications": "/exams/my/",
+    "office_exam_list": "/exams/office/",
+    "review_list": "/exams/review/",
+    "waiver_list": "/exams/waivers/",
+    "payment_orders": "/pay/office/orders/",
+    "reconciliation": "/pay/office/reconciliation/",
 }
 PERSON_LINK = re.compile(r"/personnel/people/\d+/$")
 UNIT_LINK = re.compile(r"/personnel/units/\d+/$")
+# (page, the page whose first matching link it is, link pattern, pages under it by suffix),
+# in the order they are found: a page's source comes before it.
+LINKS = [
+    ("person_detail", "person_list", PERSON_LINK, {"person_edit": "edit/"}),
+    ("unit_detail", "unit_list", UNIT_LINK, {"unit_ledger": "ledger/"}),
+    (
+        "exam_detail",
+        "exam_list",
+        re.compile(r"/exams/\d+/$"),
+        {"position_list": "positions/", "underfilled": "positions/underfilled/"},
+    ),
+    (
+        "position_detail",
+        "position_list",
+        re.compile(r"/exams/positions/\d+/$"),
+        {"apply": "apply/"},
+    ),
+    ("application_detail", "my_applications", re.compile(r"/exams/my/\d+/$"), {}),
+    ("review_detail", "review_list", re.compile(r"/exams/review/\d+/$"), {}),
+    (
+        "office_exam_detail",
+        "office_exam_list",
+        re.compile(r"/exams/office/\d+/$"),
+        {"office_position_list": "positions/"},
+    ),
+    ("opening_ratio", "office_exam_detail", re.compile(r"/exams/ratio/\d+/$"), {}),
+]
 
 
 def parse_args():
@@ -74,6 +147,13 @@ def parse_args():
         metavar="USERNAME:PASSWORD",
         help="log in as this user instead of the demo users (repeatable; shows every page)",
     )
+    parser.add_argument(
+        "--candidate",
+        default=DEFAULT_CANDIDATE,
+        metavar="PHONE_OR_ID[:PASSWORD]",
+        help="the candidate shown on the exam pages ('' for none)",
+    )
+    parser.add_argument("--only", choices=["exams", "personnel"], help="keep to these pages")
     return parser.parse_args()
 
 
@@ -84,18 +164,39 @@ def first_link(page, pattern):
     return None
 
 
-def discover(page, base_url):
-    """Find a person and a unit this user can see, by following the list pages."""
+def discover(page, base_url, wanted=None):
+    """Find a person, a unit, an exam, a position, an application… this user can see, by
+    following the list pages; only the lists that lead to a `wanted` page are opened."""
     urls = {name: urljoin(base_url, path) for name, path in STATIC_PAGES.items()}
-    page.goto(urls["person_list"])
-    if person := first_link(page, PERSON_LINK):
-        urls["person_detail"] = person
-        urls["person_edit"] = person + "edit/"
-    page.goto(urls["unit_list"])
-    if unit := first_link(page, UNIT_LINK):
-        urls["unit_detail"] = unit
-        urls["unit_ledger"] = unit + "ledger/"
+    needed = set(wanted) if wanted else None
+    for name, source, _pattern, below in reversed(LINKS):
+        if needed is not None and ({name, *below} & needed):
+            needed.add(source)
+    for name, source, pattern, below in LINKS:
+        if source not in urls or (needed is not None and not {name, *below} & needed):
+            continue
+        page.goto(urls[source])
+        if link := first_link(page, pattern):
+            urls[name] = link
+            urls.update({sub: link + suffix for sub, suffix in below.items()})
     return urls
+
+
+def log_in_candidate(page, base_url, identifier, password):
+    page.goto(urljoin(base_url, "/exams/me/login/"))
+    page.fill("#id_identifier", identifier)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    if "/exams/me/login/" in page.url:
+        sys.exit(f"could not log in as candidate {identifier}: check --candidate")
+
+
+def keep(pages, only):
+    """The pages of one part of the site (--only), in their order."""
+    if only is None or pages is None:
+        return pages
+    return [p for p in pages if (p in EXAM_PAGES) == (only == "exams")]
 
 
 def log_in(page, base_url, username, password):
@@ -125,12 +226,26 @@ def shoot(page, url, path, problems):
     print(path)
 
 
+def shoot_pages(context, args, who, pages, folder, problems):
+    page = context.new_page()
+    urls = discover(page, args.base_url, pages)
+    for n, name in enumerate(pages or urls, start=1):
+        if name not in urls:
+            problems.append(f"{who}/{name}: no link found to follow")
+            continue
+        shoot(page, urls[name], folder / f"{who}-{n:02d}-{name}.png", problems)
+    return page
+
+
 def main():
     args = parse_args()
     if args.user:
         users = {u.split(":", 1)[0]: (u.split(":", 1)[1], None) for u in args.user}
     else:
         users = {name: (args.password, pages) for name, pages in DEFAULT_USERS.items()}
+    users = {name: (pw, keep(pages, args.only)) for name, (pw, pages) in users.items()}
+    users = {name: value for name, value in users.items() if value[1] != []}
+    candidate, _, candidate_password = args.candidate.partition(":")
     problems = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -138,19 +253,20 @@ def main():
             folder = args.out / viewport
             folder.mkdir(parents=True, exist_ok=True)
             context = browser.new_context(locale="zh-CN", **options)
-            page = context.new_page()
-            shoot(page, urljoin(args.base_url, "/accounts/login/"), folder / "login.png", problems)
+            shoot_pages(
+                context, args, "anonymous", keep(ANONYMOUS_PAGES, args.only), folder, problems
+            )
             context.close()
             for username, (password, pages) in users.items():
                 context = browser.new_context(locale="zh-CN", **options)
-                page = context.new_page()
-                log_in(page, args.base_url, username, password)
-                urls = discover(page, args.base_url)
-                for n, name in enumerate(pages or urls, start=1):
-                    if name not in urls:
-                        problems.append(f"{username}/{name}: no link found to follow")
-                        continue
-                    shoot(page, urls[name], folder / f"{username}-{n:02d}-{name}.png", problems)
+                log_in(context.new_page(), args.base_url, username, password)
+                shoot_pages(context, args, username, pages, folder, problems)
+                context.close()
+            if candidate and args.only != "personnel":
+                context = browser.new_context(locale="zh-CN", **options)
+                password = candidate_password or args.password
+                log_in_candidate(context.new_page(), args.base_url, candidate, password)
+                shoot_pages(context, args, "candidate", CANDIDATE_PAGES, folder, problems)
                 context.close()
         browser.close()
     for problem in problems:

@@ -94,10 +94,12 @@ def sign_up(page, phone, number):
     page.get_by_label("短信验证码").fill(last_code(phone))
     page.get_by_label("密码", exact=True).fill(CANDIDATE_PASSWORD)
     page.get_by_label("确认密码").fill(CANDIDATE_PASSWORD)
-    visit(page, "c01-signup", "sign-up")
+    visit(page, "c00-signup", "sign-up")
     page.get_by_role("button", name="注册", exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text("注册成功")
     expect(page.locator("main")).to_contain_text("王考生")
+    expect(page.locator(".rs-done.yes")).to_have_count(1)  # only the phone number so far
+    visit(page, "c01-candidate-home", "candidate home")
 
 
 def fill_profile(page):
@@ -142,6 +144,7 @@ def upload_photo(page):
     visit(page, "c04-photo", "photo")
     page.get_by_role("link", name="返回考生中心").click()
     expect(page.locator("main h2")).to_contain_text("已完善")
+    expect(page.locator(".rs-done.yes")).to_have_count(4)
 
 
 def apply(page, setup):
@@ -171,11 +174,11 @@ def apply(page, setup):
     page.get_by_label(re.compile("本人承诺")).check()
     page.get_by_role("button", name="提交报名").click()
 
-    expect(page).to_have_url(re.compile(r"/exams/my/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/exams/my/\d+/(\?new=1)?$"))
     expect(page.locator("#status")).to_have_text("待审核")
     expect(page.locator(".rs-step.current")).to_contain_text("资格审查")
     visit(page, "c10-application-submitted", "application detail")
-    return int(re.search(r"/exams/my/(\d+)/$", page.url).group(1))
+    return int(re.search(r"/exams/my/(\d+)/", page.url).group(1))
 
 
 def approve(office, setup, candidate_name):
@@ -226,6 +229,12 @@ def pay(page, channel):
     expect(page.locator(".rs-step.current")).to_contain_text("打印准考证")
     expect(page.get_by_role("button", name="去缴费")).to_have_count(0)
     visit(page, f"c13-application-paid-{channel}", "paid application")
+    page.locator("nav.navbar").get_by_role("link", name="我的报名").click()
+    card = page.locator("main a.card")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("审核通过")
+    expect(card).to_contain_text("已缴费")
+    visit(page, "c14-my-applications", "my applications")
 
 
 def office_sees_the_payment(office, setup, out_trade_no):
