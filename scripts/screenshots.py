@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import sync_playwright
 
@@ -182,16 +182,6 @@ def discover(page, base_url, wanted=None):
     return urls
 
 
-def log_in_candidate(page, base_url, identifier, password):
-    page.goto(urljoin(base_url, "/exams/me/login/"))
-    page.fill("#id_identifier", identifier)
-    page.fill("#id_password", password)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-    if "/exams/me/login/" in page.url:
-        sys.exit(f"could not log in as candidate {identifier}: check --candidate")
-
-
 def keep(pages, only):
     """The pages of one part of the site (--only), in their order."""
     if only is None or pages is None:
@@ -199,16 +189,29 @@ def keep(pages, only):
     return [p for p in pages if (p in EXAM_PAGES) == (only == "exams")]
 
 
-def log_in(page, base_url, username, password):
-    page.goto(urljoin(base_url, "/accounts/login/"))
-    page.fill("#id_username", username)
+def submit_login(page, url, name_field, name, password):
+    """Fill in and submit a real login form; True when it let us in."""
+    page.goto(url)
+    page.fill(name_field, name)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
+    return urlsplit(page.url).path != urlsplit(url).path
+
+
+def log_in(page, base_url, username, password):
+    url = urljoin(base_url, "/accounts/login/")
+    ok = submit_login(page, url, "#id_username", username, password)
     if "/accounts/2fa/" in page.url:
         sys.exit("the server asks for two-factor codes: run it with REQUIRE_STAFF_2FA=0")
-    if "/accounts/login/" in page.url:
+    if not ok:
         sys.exit(f"could not log in as {username}: check the password (--password / --user)")
+
+
+def log_in_candidate(page, base_url, identifier, password):
+    url = urljoin(base_url, "/exams/me/login/")
+    if not submit_login(page, url, "#id_identifier", identifier, password):
+        sys.exit(f"could not log in as candidate {identifier}: check --candidate")
 
 
 def shoot(page, url, path, problems):
