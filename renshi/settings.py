@@ -108,7 +108,10 @@ elif _db["ENGINE"] in ("django.db.backends.postgresql",):
             "min_size": envint("DB_POOL_MIN", 1),
             "max_size": envint("DB_POOL_MAX", 8),
             "timeout": 10,
-        }
+        },
+        # Parameters bound by the server, so psycopg prepares the hot statements once per
+        # connection instead of quoting and parsing them on every request.
+        "server_side_binding": envbool("PG_SERVER_SIDE_BINDING", "1"),
     }
     if env("PG_TEST_NAME"):
         _db["TEST"] = {"NAME": env("PG_TEST_NAME")}

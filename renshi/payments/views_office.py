@@ -15,12 +15,24 @@ from renshi.core.roles import RUN_EXAMS
 from renshi.payments import services
 from renshi.payments.errors import PaymentError
 from renshi.payments.models import Channel, Discrepancy, FeeOrder, ReconciliationRun
+from renshi.payments.services.export import describe_payer
 
 
 class RunForm(forms.Form):
-    bill_date = forms.DateField(label="账单日期", widget=forms.DateInput(attrs={"type": "date"}))
-    channel = forms.ChoiceField(label="支付渠道", choices=Channel.choices)
-    bill_file = forms.FileField(label="对账单文件（不选则从渠道下载）", required=False)
+    bill_date = forms.DateField(
+        label="账单日期",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    channel = forms.ChoiceField(
+        label="支付渠道",
+        choices=Channel.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    bill_file = forms.FileField(
+        label="对账单文件（不选则从渠道下载）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+    )
 
     def clean_bill_date(self):
         date = self.cleaned_data["bill_date"]
@@ -102,6 +114,9 @@ def order_list(request):
             Q(out_trade_no=q) | Q(gateway_trade_no=q) | Q(payer_ref=q) | Q(payer_ref__startswith=q)
         )
     page = Paginator(orders.prefetch_related("refunds"), 50).get_page(request.GET.get("page"))
+    names: dict = {}
+    for order in page:  # who paid, in the owner's words (payments never imports the owner)
+        order.payer_label = describe_payer(order.payer_ref, names)
     return render(request, "payments/office/order_list.html", {"page": page, "q": q})
 
 

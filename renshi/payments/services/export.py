@@ -41,7 +41,8 @@ def _local(dt):
     return dt.astimezone(CHINA).replace(tzinfo=None) if dt else None
 
 
-def _describe(payer_ref: str, cache: dict) -> str:
+def describe_payer(payer_ref: str, cache: dict) -> str:
+    """The owner's label for a payer ref (cached in `cache` for a list)."""
     if payer_ref not in cache:
         payer = hooks.hooks_for(payer_ref)
         cache[payer_ref] = payer.describe(payer_ref) if payer and payer.describe else ""
@@ -84,7 +85,7 @@ def finance_export(payer_refs, title: str) -> bytes:
             [
                 o.out_trade_no,
                 o.payer_ref,
-                _describe(o.payer_ref, names),
+                describe_payer(o.payer_ref, names),
                 o.get_channel_display(),
                 o.amount,
                 o.get_status_display(),
@@ -106,7 +107,7 @@ def finance_export(payer_refs, title: str) -> bytes:
                 r.out_refund_no,
                 r.order.out_trade_no,
                 r.order.payer_ref,
-                _describe(r.order.payer_ref, names),
+                describe_payer(r.order.payer_ref, names),
                 r.amount,
                 r.get_reason_display(),
                 r.get_status_display(),
