@@ -8,4 +8,9 @@ urlpatterns = [
     path("office/", include("renshi.exams.urls_office")),
     path("me/", include("renshi.exams.urls_candidate")),
     path("", include("renshi.exams.urls_apply")),
+    # Exam administration (考务): one module per area.
+    path("seating/", include("renshi.exams.urls_seating")),
+    path("proctors/", include("renshi.exams.urls_proctors")),
+    path("scores/", include("renshi.exams.urls_scores")),
+    path("interviews/", include("renshi.exams.urls_interviews")),
 ]
