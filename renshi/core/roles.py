@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
     CANDIDATE = "candidate", _("考生")
+    PROCTOR = "proctor", _("监考人员")
+    EXAMINER = "examiner", _("面试考官")
 
 
 BUREAU_ROLES = frozenset(
