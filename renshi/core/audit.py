@@ -4,7 +4,9 @@ import datetime
 import decimal
 
 from django.db import models, transaction
+from django.utils import timezone
 
+from renshi.core import fastinsert
 from renshi.core.models import AuditEvent
 
 
@@ -47,7 +49,10 @@ def audit_record(
     after=None,
     note: str = "",
     ip: str | None = None,
-) -> AuditEvent:
+    returning: bool = True,
+) -> AuditEvent | None:
+    """Record one change. `returning=False` writes the row without building the model instance
+    (hot paths such as the registration surge); the row is the same."""
     # The row must commit or roll back with the change it describes.
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change")
@@ -56,16 +61,21 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         label = label or str(obj)[:200]
     actor_obj = actor if getattr(actor, "pk", None) else None
-    return AuditEvent.objects.create(
-        actor=actor_obj,
-        actor_name=(str(actor) if actor_obj else (actor or "系统"))[:150],
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        object_label=label[:200],
-        unit_id=unit_id,
-        before=before,
-        after=after,
-        note=note,
-        ip=ip,
-    )
+    values = {
+        "at": timezone.now(),
+        "actor_id": actor_obj.pk if actor_obj else None,
+        "actor_name": (str(actor) if actor_obj else (actor or "系统"))[:150],
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "object_label": label[:200],
+        "unit_id": unit_id,
+        "before": before,
+        "after": after,
+        "note": note,
+        "ip": ip,
+    }
+    if not returning:
+        fastinsert.insert(AuditEvent, **values)
+        return None
+    return AuditEvent.objects.create(**values)

@@ -11,7 +11,7 @@ waiting for a lock, and a joined position the candidate just left would make the
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from renshi.core import roles
+from renshi.core import fastinsert, roles
 from renshi.core.audit import audit_record
 from renshi.exams import eligibility, notices
 from renshi.exams.errors import ExamError, StaleDecision
@@ -32,11 +32,13 @@ CHANGEABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTED)
 
 
 def _event(application, kind, *, actor=None, text=""):
-    ApplicationEvent.objects.create(
-        application=application,
+    fastinsert.insert(
+        ApplicationEvent,
+        application_id=application.pk,
+        at=timezone.now(),
         kind=kind,
         position_id=application.position_id,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_id=actor.pk if getattr(actor, "pk", None) else None,
         text=text[:300],
     )
 
@@ -146,6 +148,7 @@ def application_submit(*, candidate, position, declared: bool, now=None) -> Appl
                 action="application.submit",
                 obj=application,
                 after={"position": position.code, "status": application.status},
+                returning=False,
             )
             notices.application_changed(application)
     except IntegrityError as exc:  # the same candidate racing themselves: one row wins
