@@ -1,0 +1,56 @@
+"""CPU time per application submission, in-process (Django test client against the same
+database as the server would use), after bench/prepare_registration.py.
+
+DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/cpu_submit.py [N]
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renshi.settings")
+os.environ.setdefault("SMS_BACKEND", "renshi.core.notify.LocmemSMSBackend")
+
+import django
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+
+CSRF = "benchbenchbenchbenchbenchbench12"
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    keys = Path("bench/out/reg_sessions.txt").read_text().split()
+    paths = Path("bench/out/reg_positions.txt").read_text().split()
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def submit(i):
+        client.cookies["sessionid"] = keys[-1 - i]
+        client.cookies["csrftoken"] = CSRF
+        response = client.post(
+            paths[i % len(paths)], {"declared": "on", "csrfmiddlewaretoken": CSRF}
+        )
+        if response.status_code != 302 or "/exams/my/" not in response["Location"]:
+            raise SystemExit(f"submission {i} failed: {response.status_code}")
+
+    for i in range(20):  # warm: connections, prepared statements, caches
+        submit(i)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for i in range(20, 20 + n):
+        submit(i)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    ping = Client(HTTP_HOST="127.0.0.1")
+    base = time.process_time()
+    for _ in range(n):
+        ping.get("/healthz/")
+    base = time.process_time() - base
+    print(f"submission: {cpu / n * 1000:.2f} ms CPU, {wall / n * 1000:.2f} ms wall (n={n})")
+    print(f"minimal view: {base / n * 1000:.2f} ms CPU")
+
+
+if __name__ == "__main__":
+    main()
