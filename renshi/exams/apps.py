@@ -8,3 +8,4 @@ class ExamsConfig(AppConfig):
 
     def ready(self):
         from renshi.exams import payment_hooks  # noqa: F401 - registers with payments
+        from renshi.exams.services import seating  # noqa: F401 - registers the "seats" draw
