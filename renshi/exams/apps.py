@@ -8,4 +8,7 @@ class ExamsConfig(AppConfig):
 
     def ready(self):
         from renshi.exams import payment_hooks  # noqa: F401 - registers with payments
-        from renshi.exams.services import seating  # noqa: F401 - registers the "seats" draw
+        from renshi.exams.services import (
+            proctors,  # noqa: F401 - registers its draw kind
+            seating,  # noqa: F401 - registers the "seats" draw
+        )
