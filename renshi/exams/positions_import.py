@@ -300,7 +300,7 @@ def conditions_flags(note: str, distribution: str = "") -> dict:
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def read_sheet(data: bytes) -> tuple[list, int, list]:
+def read_sheet(data: bytes, key="职位代码", template="职位表") -> tuple[list, int, list]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise CellError("文件不是有效的Excel（.xlsx）文件，请用Excel另存为.xlsx格式后重新上传")
     try:
@@ -313,9 +313,9 @@ def read_sheet(data: bytes) -> tuple[list, int, list]:
     rows = [(n, r) for n, r in rows if any(text_of(v) for v in r)]
     # A title row ("2026年度鞍山市公务员考试录用职位表") may sit above the header.
     for index, (number, cells) in enumerate(rows[:5]):
-        if "职位代码" in {_header(v) for v in cells}:
+        if key in {_header(v) for v in cells}:
             return list(cells), number, rows[index + 1 :]
-    raise CellError("表头不正确：找不到「职位代码」列，请下载职位表模板填写")
+    raise CellError(f"表头不正确：找不到「{key}」列，请下载{template}模板填写")
 
 
 def position_check(
