@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from renshi.core import roles
-from renshi.core.audit import audit_record
+from renshi.core.audit import audit_record, jsonable
 from renshi.exams import draws
 from renshi.exams.errors import ExamError
 from renshi.exams.models import (
@@ -128,7 +128,11 @@ def panel_create(*, actor, exam, date, code, room="", position_ids=()) -> Interv
             actor=actor,
             action="panel.create",
             obj=panel,
-            after={"date": date.isoformat(), "code": code, "positions": [p.code for p in positions]},
+            after={
+                "date": date.isoformat(),
+                "code": code,
+                "positions": [p.code for p in positions],
+            },
         )
     return panel
 
@@ -316,7 +320,14 @@ def examiners_draw(*, actor, exam, date, seed=None, witnesses=""):
         empty = [p for p in panels if not p.positions.exists()]
         if empty:
             raise ExamError(f"{empty[0]}尚未分配面试职位")
-        pool = Examiner.objects.filter(active=True).select_related("unit").order_by("pk")
+        # An examiner already sitting on a panel that day (another exam's) is not in the pool.
+        busy = PanelMember.objects.filter(panel__date=date).values("examiner_id")
+        pool = (
+            Examiner.objects.filter(active=True)
+            .exclude(pk__in=busy)
+            .select_related("unit")
+            .order_by("pk")
+        )
         inputs = {
             "city": exam_city(),
             "size": rules.panel_size,
@@ -490,7 +501,7 @@ def score_enter(*, actor, slot_id, score) -> ExaminerScore:
             actor=actor,
             action="interview.score",
             obj=slot,
-            after={"examiner": examiner.pk, "order": slot.order, "score": value},
+            after={"examiner": examiner.pk, "order": slot.order, "score": str(value)},
         )
         members = PanelMember.objects.filter(panel_id=slot.panel_id).count()
         scores = list(slot.scores.values_list("score", flat=True))
@@ -509,8 +520,8 @@ def _finish_slot(actor, slot, scores) -> None:
         actor=actor,
         action="interview.result",
         obj=result,
-        before={"interview": before},
-        after={"interview": interview, "scores": len(scores)},
+        before={"interview": jsonable(before)},
+        after={"interview": str(interview), "scores": len(scores)},
     )
     _apply_pass_lines(slot.panel, slot.application.position_id)
 
