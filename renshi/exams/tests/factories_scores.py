@@ -80,6 +80,7 @@ def paid_application(position, office, *, name="考生", candidate=None) -> Appl
     )
     Application.objects.filter(pk=application.pk).update(fee_status=FeeStatus.PAID)
     application.refresh_from_db()
+    application.id_number = candidate.id_number  # the plain number, for lookups in tests
     return application
 
 
