@@ -330,3 +330,42 @@ def assignments_intact(draw) -> bool:
     """The saved rows are still what the draw decided (its recorded result digest)."""
     result = {"sessions": assignments_of(draw), "repeat_pairs": draw.summary.get("repeat_pairs")}
     return draws.digest(result) == draw.result_digest
+
+
+# --- Reading the assignments -------------------------------------------------------------------
+
+
+def site_roster(draw, site) -> list:
+    """Per session: [(room, first, second)] for the site's rooms, rooms in code order."""
+    rows = (
+        ProctorAssignment.objects.filter(draw=draw, room__site=site)
+        .select_related("proctor", "room", "session")
+        .order_by("session__starts_at", "session_id", "room__code", "position")
+    )
+    sessions = {}
+    for a in rows:
+        rooms = sessions.setdefault(a.session, {})
+        rooms.setdefault(a.room, []).append(a.proctor)
+    return [
+        (session, [(room, *pair) for room, pair in rooms.items()])
+        for session, rooms in sessions.items()
+    ]
+
+
+def own_assignments(user) -> list:
+    """A proctor's assignments in current draws, each with `partner` set."""
+    mine = list(
+        ProctorAssignment.objects.filter(proctor__user=user, draw__superseded=False)
+        .select_related("session", "room__site")
+        .order_by("session__starts_at", "session_id")
+    )
+    partners = ProctorAssignment.objects.filter(
+        draw__in={a.draw_id for a in mine}, room__in={a.room_id for a in mine}
+    ).select_related("proctor")
+    pairs = {}
+    for p in partners:
+        pairs.setdefault((p.draw_id, p.session_id, p.room_id), []).append(p.proctor)
+    for a in mine:
+        others = pairs.get((a.draw_id, a.session_id, a.room_id), [])
+        a.partner = next((p for p in others if p.pk != a.proctor_id), None)
+    return mine
