@@ -2,11 +2,13 @@ import io
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
 from renshi.exams.models import Examiner, ExaminerScore, InterviewPanel, PanelMember
+from renshi.exams.services import panels
 from renshi.exams.tests.factories import make_exam, make_position
 from renshi.exams.tests.factories_interviews import DAY, drawn_panel, make_pool
 
@@ -174,3 +176,24 @@ def test_outsiders_get_404_on_office_pages(client, role):
 def test_office_staff_are_not_examiners(office):
     panel = drawn_panel()
     assert office.get(reverse("exams:interviews_my_panel", args=[panel.pk])).status_code == 404
+
+
+def test_the_panel_page_shows_counts_then_the_sheet_when_complete(office):
+    panel = drawn_panel(candidates=(80,))
+    slot = panel.slots.get()
+    users = [m.examiner.user for m in panel.members.select_related("examiner__user")]
+    panels.score_enter(actor=users[0], slot_id=slot.pk, score="71.5")
+    page = office.get(reverse("exams:interviews_panel", args=[panel.pk])).content.decode()
+    assert "1/5" in page and "71.5" not in page
+    for user, score in zip(users[1:], ["80", "81", "82", "90"], strict=True):
+        panels.score_enter(actor=user, slot_id=slot.pk, score=score)
+    page = office.get(reverse("exams:interviews_panel", args=[panel.pk])).content.decode()
+    assert "考官评分表" in page and "71.50" in page and "81.00" in page
+
+
+def test_verify_draw_reproduces_examiner_and_order_draws():
+    panel = drawn_panel()
+    out = io.StringIO()
+    call_command("verify_draw", "--exam", str(panel.exam_id), stdout=out)
+    text = out.getvalue()
+    assert text.count("结果一致") == 2 and "面试考官抽签" in text and "面试顺序抽签" in text
