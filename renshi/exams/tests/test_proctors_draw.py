@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from renshi.core.idnumbers import make_id_number
 from renshi.core.models import AuditEvent
 from renshi.core.tests.factories import UserFactory
-from renshi.exams import draws
+from renshi.exams import draws, proctor_draw
 from renshi.exams.errors import ExamError
 from renshi.exams.models import Draw, ExamRoom, Proctor, ProctorAssignment, ProctorRelative
 from renshi.exams.services import proctors as services
@@ -221,3 +221,59 @@ def test_it_refuses_a_seed_that_is_not_a_number(office):
     day = make_exam_day(sites=1, rooms_per_site=1, sessions=1, proctors=4)
     assert refused(office, day["exam"], seed="abc") == "随机种子应为数字"
     assert not Draw.objects.filter(kind="proctors").exists()
+
+
+def random_inputs(rng):
+    """A random exam day: sites hosted by some schools, proctors from others, a few relatives."""
+    schools = [f"S{n}" for n in range(rng.randint(2, 6))]
+    sites = [{"id": n, "school": rng.choice(schools)} for n in range(1, rng.randint(2, 5))]
+    rooms = [{"id": n, "site": rng.choice(sites)["id"]} for n in range(1, rng.randint(2, 12))]
+    proctors = [
+        {
+            "id": n,
+            "school": rng.choice(schools),
+            "avoid_sites": sorted({s["id"] for s in sites if rng.random() < 0.1}),
+        }
+        for n in range(1, rng.randint(4, 40))
+    ]
+    sessions = list(range(1, rng.randint(2, 4)))
+    return {"sessions": sessions, "sites": sites, "rooms": rooms, "proctors": proctors}
+
+
+def test_property_every_result_obeys_the_rules_and_every_refusal_proves_itself():
+    """Pure draws on 300 random days: a result keeps every rule; a refusal names rooms whose
+    eligible proctors are fewer than the places to fill (so no assignment could exist)."""
+    outcomes = {"drawn": 0, "refused": 0}
+    for case in range(300):
+        inputs = random_inputs(draws.rng_for("property", case))
+        school_of_site = {s["id"]: s["school"] for s in inputs["sites"]}
+        site_of_room = {r["id"]: r["site"] for r in inputs["rooms"]}
+        proctor = {p["id"]: p for p in inputs["proctors"]}
+        try:
+            result = proctor_draw.run(inputs, draws.rng_for(str(case)))
+        except proctor_draw.Shortage as e:
+            outcomes["refused"] += 1
+            if e.session == inputs["sessions"][0]:  # no history yet: check the proof directly
+                eligible = {
+                    p["id"]
+                    for p in inputs["proctors"]
+                    for room in e.rooms
+                    if p["school"] != school_of_site[site_of_room[room]]
+                    and site_of_room[room] not in p["avoid_sites"]
+                }
+                assert len(eligible) == e.available < e.needed <= 2 * len(e.rooms)
+            continue
+        outcomes["drawn"] += 1
+        assert result == proctor_draw.run(inputs, draws.rng_for(str(case)))
+        seen_rooms = {}
+        for session in result["sessions"]:
+            people = [pid for _room, *pair in session["rooms"] for pid in pair]
+            assert len(people) == len(set(people)) == 2 * len(inputs["rooms"])
+            for room, *pair in session["rooms"]:
+                site = site_of_room[room]
+                for pid in pair:
+                    assert proctor[pid]["school"] != school_of_site[site]
+                    assert site not in proctor[pid]["avoid_sites"]
+                    assert room not in seen_rooms.setdefault(pid, set())
+                    seen_rooms[pid].add(room)
+    assert outcomes["drawn"] > 50 and outcomes["refused"] > 50
