@@ -6,6 +6,9 @@ A candidate learns the outcome once the position's list exists: lists are built 
 scores are published and the review window has closed, so an existing list is a published one.
 """
 
+from collections import defaultdict
+from typing import NamedTuple
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +28,11 @@ from renshi.exams.services import scores
 ACTIVE = (ShortlistStatus.INVITED, ShortlistStatus.QUALIFIED)
 OUT = (ShortlistStatus.DISQUALIFIED, ShortlistStatus.WITHDRAWN)
 POSITION_DEFAULT_RATIO = Position._meta.get_field("interview_ratio").default
+
+
+class Ranked(NamedTuple):
+    application_id: int
+    written_rank: int
 
 
 def ratio_for(position, rules) -> int:
@@ -91,10 +99,19 @@ def shortlist_build(*, actor, exam, now=None) -> dict[int, int]:
         listed = set(
             ShortlistEntry.objects.filter(position__exam=exam).values_list("position_id", flat=True)
         )
+        ranked = defaultdict(list)
+        for application_id, position_id, rank in (
+            Result.objects.filter(
+                application__exam=exam, written_passed=True, written_rank__isnull=False
+            )
+            .order_by("written_rank", "application_id")
+            .values_list("application_id", "application__position_id", "written_rank")
+        ):
+            ranked[position_id].append(Ranked(application_id, rank))
         for position in positions:
             if position.pk in listed:
                 continue
-            chosen = cut_off(list(eligible(position)), quota(position, rules))
+            chosen = cut_off(ranked[position.pk], quota(position, rules))
             ShortlistEntry.objects.bulk_create(
                 ShortlistEntry(
                     position=position,

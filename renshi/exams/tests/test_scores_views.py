@@ -236,6 +236,19 @@ def test_public_lookup_by_ticket_and_id_number_is_rate_limited(client, setting):
     assert "查询过于频繁" in limited.content.decode() and "90.00" not in limited.content.decode()
 
 
+def test_public_lookup_is_limited_per_ticket_across_addresses(client, setting):
+    apps = setting["apps"]
+    _imported(setting, published_ago=datetime.timedelta(hours=1))
+    url = reverse("exams:scores_lookup")
+    for n in range(10):
+        client.post(url, {"ticket": apps[0].ticket, "id_number": "x"}, REMOTE_ADDR=f"10.0.0.{n}")
+    right = {"ticket": apps[0].ticket, "id_number": apps[0].id_number}
+    limited = client.post(url, right, REMOTE_ADDR="10.0.1.1").content.decode()
+    assert "查询过于频繁" in limited and "90.00" not in limited
+    other = client.post(url, {"ticket": apps[1].ticket, "id_number": apps[1].id_number})
+    assert "85.00" in other.content.decode()
+
+
 def test_public_lookup_before_publication_says_when(client, setting):
     apps = setting["apps"]
     _imported(setting)

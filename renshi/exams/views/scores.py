@@ -40,6 +40,7 @@ office_only = role_required(RUN_EXAMS)
 SESSION_KEY = "exam_score_imports"
 SHOWN_ERRORS = 500
 LOOKUPS_PER_HOUR = 20
+LOOKUPS_PER_TICKET = 10
 DATETIME = {"type": "datetime-local"}
 
 
@@ -451,12 +452,15 @@ class LookupForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     """Anyone with the ticket number and the ID number it belongs to; 20 tries an hour per
-    address, and the same answer for a wrong ticket and a wrong ID number."""
+    address and 10 per ticket, and the same answer for a wrong ticket and a wrong ID number."""
     form = LookupForm(request.POST or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
-        key = f"scores-lookup:{throttle.client_ip(request)}"
-        if throttle.hit(key, window=3600) > LOOKUPS_PER_HOUR:
+        ticket = form.cleaned_data["ticket"].strip()
+        by_address = throttle.hit(f"scores-lookup:{throttle.client_ip(request)}", window=3600)
+        # Per ticket too: many addresses guessing one ticket's ID number get nowhere either.
+        by_ticket = throttle.hit(f"scores-lookup-ticket:{ticket[:20]}", window=3600)
+        if by_address > LOOKUPS_PER_HOUR or by_ticket > LOOKUPS_PER_TICKET:
             form.add_error(None, "查询过于频繁，请一小时后再试")
         else:
             application = _lookup(form.cleaned_data["ticket"], form.cleaned_data["id_number"])
