@@ -347,3 +347,22 @@ def test_concurrent_draws_of_one_area_leave_one_seating_in_force():
         live.get().pk
     }
     assert draws.verify(live.get()).ok
+
+
+def test_assign_seats_command():
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    exam = make_exam(code="4401")
+    paid_applications(make_position(exam), 4)
+    make_sites(exam, rooms=1, capacity=30)
+    out = StringIO()
+    call_command("assign_seats", "4401", "--witnesses", "王监督", stdout=out)
+    draw = Draw.objects.get()
+    assert f"随机种子：{draw.seed}" in out.getvalue() and "4人" in out.getvalue()
+    assert Seat.objects.count() == 4 and draws.verify(draw).ok
+    with pytest.raises(CommandError, match="没有考区代码"):
+        call_command("assign_seats", "4401", "--witnesses", "王监督", "--area", "99")
+    with pytest.raises(CommandError, match="没有考试代码"):
+        call_command("assign_seats", "0000", "--witnesses", "王监督")

@@ -135,3 +135,13 @@ def test_batch_needs_seats_and_runs_once(settings):
     tickets.ticket_batch_run(batch_id=batch.pk)  # not queued: nothing happens
     batch.refresh_from_db()
     assert batch.status == "done" and not batch.file
+
+
+def test_public_key_command():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("ticket_public_key", stdout=out)
+    assert out.getvalue().startswith("-----BEGIN PUBLIC KEY-----")
