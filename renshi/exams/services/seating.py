@@ -27,8 +27,9 @@ Exam codes are unique and codes are positional, so a number names exactly one se
 
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Q, Sum
 
 from renshi.core.audit import audit_record, changed, snapshot
@@ -57,6 +58,7 @@ SITE_FIELDS = ["area", "code", "name", "school", "address"]
 ROOM_FIELDS = ["code", "name", "capacity"]
 PAID = (FeeStatus.PAID, FeeStatus.WAIVED)
 SQLITE_BATCH = 2000
+PARALLEL_AREAS = 2  # areas written at once on PostgreSQL (one connection each)
 
 
 def seated_applications(exam_id, area_id):
@@ -508,39 +510,65 @@ def seats_assign(*, actor, exam: Exam, area: ExamArea, witnesses: str, seed: str
 
 
 def seats_assign_exam(*, actor, exam: Exam, witnesses: str, seed: str | None = None) -> list:
-    """Every area with paid candidates, from one seed, all or nothing: a shortage anywhere is
-    reported (every short area named) before anything is written."""
+    """Every area with paid candidates, from one seed. A shortage anywhere is reported (every
+    short area named) before anything is written. Each area is its own draw and transaction;
+    on PostgreSQL, outside a caller's transaction, two areas are written at a time (each on its
+    own connection): the foreign-key checks and index writes run in two server processes."""
     seed = seed or draws.new_seed()
-    areas = list(
-        exam.areas.annotate(
-            paid=Count(
-                "applications",
-                filter=Q(
-                    applications__status=ApplicationStatus.APPROVED,
-                    applications__fee_status__in=PAID,
-                ),
-            )
-        ).filter(paid__gt=0)
-    )
+    paid = Q(applications__status=ApplicationStatus.APPROVED, applications__fee_status__in=PAID)
+    areas = list(exam.areas.annotate(paid=Count("applications", filter=paid)).filter(paid__gt=0))
     if not areas:
         raise ExamError("暂无已缴费的考生，无需编排")
-    with transaction.atomic():
-        problems = []
-        for area in areas:
-            seats = sum(r.capacity for r in ExamRoom.objects.filter(site__area=area))
-            if area.paid > seats:
-                problems.append(
-                    f"考区「{area.name}」（{area.code}）已缴费考生{area.paid}人，"
-                    f"座位{seats}个，还差{area.paid - seats}个"
-                )
-        if problems:
-            raise ExamError(
-                "座位不足，未编排：" + "；".join(problems) + "。请先增加考场", code="shortage"
-            )
-        return [
-            seats_assign(actor=actor, exam=exam, area=area, witnesses=witnesses, seed=seed)
-            for area in areas
-        ]
+    seats = dict(
+        ExamRoom.objects.filter(site__exam=exam)
+        .values_list("site__area_id")
+        .annotate(n=Sum("capacity"))
+    )
+    problems = [
+        f"考区「{a.name}」（{a.code}）已缴费考生{a.paid}人，座位{seats.get(a.pk, 0)}个，"
+        f"还差{a.paid - seats.get(a.pk, 0)}个"
+        for a in areas
+        if a.paid > seats.get(a.pk, 0)
+    ]
+    if problems:
+        raise ExamError(
+            "座位不足，未编排：" + "；".join(problems) + "。请先增加考场", code="shortage"
+        )
+
+    def one(area):
+        return seats_assign(actor=actor, exam=exam, area=area, witnesses=witnesses, seed=seed)
+
+    parallel = (
+        PARALLEL_AREAS > 1
+        and len(areas) > 1
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+    if not parallel:
+        with transaction.atomic():
+            return [one(area) for area in areas]
+    return _in_parallel(one, areas)
+
+
+def _in_parallel(one, areas) -> list:
+    def run(area):
+        try:
+            return one(area)
+        finally:
+            connections.close_all()  # this thread's connection back to the pool
+
+    with ThreadPoolExecutor(PARALLEL_AREAS) as pool:
+        futures = [pool.submit(run, area) for area in areas]
+    made, failed = [], []
+    for area, future in zip(areas, futures, strict=True):
+        try:
+            made.append(future.result())
+        except ExamError as e:
+            failed.append(f"考区「{area.name}」：{e.message}")
+    if failed:
+        done = "、".join(d.scope for d in made) or "无"
+        raise ExamError("；".join(failed) + f"。已完成编排的考区：{done}")
+    return made
 
 
 def area_overview(exam: Exam) -> list[dict]:

@@ -366,3 +366,23 @@ def test_assign_seats_command():
         call_command("assign_seats", "4401", "--witnesses", "王监督", "--area", "99")
     with pytest.raises(CommandError, match="没有考试代码"):
         call_command("assign_seats", "0000", "--witnesses", "王监督")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel areas on PostgreSQL")
+def test_exam_wide_draw_writes_two_areas_at_a_time_on_postgresql():
+    office = UserFactory(role=Role.EXAM_OFFICE)
+    exam = make_exam()
+    areas = [exam.areas.get()] + [
+        ExamArea.objects.create(exam=exam, code=f"0{n}", name=f"考区{n}") for n in (2, 3)
+    ]
+    for area, n in zip(areas, (5, 4, 3), strict=True):
+        paid_applications(make_position(exam, area=area), n)
+        make_sites(exam, area, rooms=1, capacity=5)
+    made = seating.seats_assign_exam(actor=office, exam=exam, witnesses=WITNESSES)
+    assert sorted(d.scope for d in made) == ["01", "02", "03"]
+    assert Seat.objects.count() == 12 and all(draws.verify(d).ok for d in made)
+    again = seating.seats_assign_exam(actor=office, exam=exam, witnesses=WITNESSES)
+    assert Draw.objects.filter(superseded=False).count() == 3 and Seat.objects.count() == 12
+    assert set(Seat.objects.values_list("draw", flat=True)) == {d.pk for d in again}
