@@ -5,6 +5,7 @@ candidate, named by ticket number) with progress on TicketBatch."""
 import datetime
 import logging
 import os
+import secrets
 import tempfile
 import zipfile
 from pathlib import Path
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 100
 CHUNK = 1000
 ACTIVE = ("queued", "running")
+STALE_AFTER = datetime.timedelta(hours=3)
 
 
 def _fmt(value: datetime.datetime) -> str:
@@ -146,6 +148,10 @@ def ticket_batch_start(*, actor, exam: Exam) -> TicketBatch:
         total = Seat.objects.filter(application__exam=exam).count()
         if not total:
             raise ExamError("尚未编排考场座位，无法生成准考证")
+        # A batch whose worker died is given up after STALE_AFTER, so a new one can start.
+        TicketBatch.objects.filter(
+            exam=exam, status__in=ACTIVE, created_at__lt=timezone.now() - STALE_AFTER
+        ).update(status="failed", error="后台生成超时未完成，已放弃", finished_at=timezone.now())
         if TicketBatch.objects.filter(exam=exam, status__in=ACTIVE).exists():
             raise ExamError("本考试的准考证正在生成，请等待完成后再试")
         batch = TicketBatch.objects.create(exam=exam, total=total, created_by=actor)
@@ -175,7 +181,8 @@ def _run(batch: TicketBatch) -> None:
     total = seats.count()
     TicketBatch.objects.filter(pk=batch.pk).update(total=total, done=0)
     sessions = session_rows(exam.pk)
-    name = f"准考证_{exam.code}_{batch.pk}.zip"
+    # Personal data: the name cannot be guessed even if the media folder were ever served.
+    name = f"tickets_{exam.code}_{batch.pk}_{secrets.token_hex(12)}.zip"
     fd, tmp = tempfile.mkstemp(dir=batch_dir(), suffix=".part")
     os.close(fd)
     done = 0

@@ -128,9 +128,16 @@ def test_batch_needs_seats_and_runs_once(settings):
     with pytest.raises(ExamError, match="尚未编排"):
         tickets.ticket_batch_start(actor=office, exam=exam)
     office, exam, _ = _seated(settings, n=1, photo=False)
-    TicketBatch.objects.create(exam=exam, total=1, status="running")
+    running = TicketBatch.objects.create(exam=exam, total=1, status="running")
     with pytest.raises(ExamError, match="正在生成"):
         tickets.ticket_batch_start(actor=office, exam=exam)
+    # A worker that died: after three hours the batch is given up and a new one may start.
+    TicketBatch.objects.filter(pk=running.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=4)
+    )
+    assert tickets.ticket_batch_start(actor=office, exam=exam).status == "queued"
+    running.refresh_from_db()
+    assert running.status == "failed" and "超时" in running.error
     batch = TicketBatch.objects.create(exam=exam, total=1, status="done")
     tickets.ticket_batch_run(batch_id=batch.pk)  # not queued: nothing happens
     batch.refresh_from_db()
