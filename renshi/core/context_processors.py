@@ -17,5 +17,7 @@ def navigation(request):
             "codes": user.role in roles.MANAGE_CONFIG,
             "exams": user.role in roles.RUN_EXAMS,
             "review": user.role in roles.REVIEW_APPLICATIONS,
+            "proctor": user.role == roles.Role.PROCTOR,
+            "examiner": user.role == roles.Role.EXAMINER,
         }
     }

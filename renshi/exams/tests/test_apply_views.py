@@ -170,3 +170,28 @@ def test_fee_waiver_from_upload_to_approval(client, setting):
     client.post(reverse("exams:waiver_decide", args=[waiver.pk]), {"decision": "approve"})
     application.refresh_from_db()
     assert application.fee_status == FeeStatus.WAIVED
+
+
+def test_a_paid_application_links_the_ticket_the_scores_and_the_days_records(client, setting):
+    import datetime
+
+    from django.utils import timezone
+
+    candidate = make_candidate()
+    application = services.application_submit(
+        candidate=candidate, position=setting["position"], declared=True
+    )
+    Application.objects.filter(pk=application.pk).update(
+        status=ApplicationStatus.APPROVED, fee_status=FeeStatus.PAID
+    )
+    client.force_login(candidate.user)
+    url = reverse("exams:application_detail", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert "查询成绩" in page and "打印准考证" not in page  # no print window yet
+    now = timezone.now()
+    setting["exam"].__class__.objects.filter(pk=setting["exam"].pk).update(
+        ticket_opens=now - datetime.timedelta(hours=1),
+        ticket_closes=now + datetime.timedelta(days=1),
+    )
+    page = client.get(url).content.decode()
+    assert reverse("exams:ticket_download", args=[application.pk]) in page

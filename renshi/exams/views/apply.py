@@ -220,6 +220,10 @@ def application_detail(request, pk):
             "can_refund": application.status == ApplicationStatus.CANCELLED
             and application.fee_status == FeeStatus.PAID,
             "channels": CHANNELS,
+            "ticket_open": bool(
+                application.exam.ticket_opens
+                and application.exam.ticket_opens <= now < (application.exam.ticket_closes or now)
+            ),
         },
     )
 
