@@ -267,3 +267,24 @@ def test_position_page_query_count_is_fixed(client, setting, django_assert_max_n
     url = reverse("exams:scores_position", args=[setting["exam"].pk, setting["position"].pk])
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_candidate_sees_interview_and_composite_once_computed(client, setting):
+    from renshi.exams.models import Result
+
+    apps = setting["apps"]
+    _imported(setting)
+    ScoringRules.objects.filter(exam=setting["exam"]).update(
+        scores_published_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    client.force_login(apps[1].candidate.user)
+    url = reverse("exams:scores_mine", args=[apps[1].pk])
+    assert "面试与综合成绩" not in client.get(url).content.decode()
+    Result.objects.filter(application=apps[1]).update(
+        interview=Decimal("82.40"),
+        interview_passed=True,
+        composite=Decimal("83.70"),
+        composite_rank=1,
+    )
+    page = client.get(url).content.decode()
+    assert "82.40" in page and "83.70" in page and "第 1 名" in page
