@@ -479,7 +479,7 @@ def _panels(actor, rng, the_exam, day) -> list:
 
 
 def demo_candidate():
-    """A seated, shortlisted candidate on the `examiner` account's panel (best written rank):
+    """A seated, shortlisted candidate on the `examiner` account's panel (interviewed first):
     ticket, scores, the shortlist and the interview order. (seat, slot) or (None, None)."""
     the_exam = exam()
     if the_exam is None:
@@ -492,7 +492,7 @@ def demo_candidate():
         slots = slots.filter(panel=panel)
     slot = (
         slots.select_related("application__candidate", "application__seat")
-        .order_by("application__shortlist_entry__written_rank", "application_id")
+        .order_by("order", "panel__code")
         .first()
     )
     if slot is None:
