@@ -6,7 +6,11 @@ It starts nothing: run `make demo` (or `manage.py runserver` with REQUIRE_STAFF_
 It logs in through the real form as a few demo users (staff at /accounts/login/, the demo
 candidate at /exams/me/login/) and writes PNGs to screenshots/ (gitignored), one folder per
 viewport. A page wider than the screen is reported (the usual phone bug).
-`--only exams` keeps to the exam registration pages (`--only personnel` to the others).
+`--only exams` keeps to the exam registration pages (`--only personnel` to the others);
+`--only admin` to the exam administration pages (issue 4: seating, tickets, proctors, scores,
+interviews, hiring) of the demo exam 2602 (`manage.py load_demo_exam_admin`), seen by the exam
+office, the `proctor` and `examiner` accounts, the public and a seated candidate
+(`--admin-candidate`: the phone number load_demo_exam_admin prints).
 The browser test renshi/tests/browser/test_exam_journey.py also takes pictures of every page it
 passes through when RENSHI_SCREENSHOTS names a folder.
 """
@@ -60,7 +64,30 @@ DEFAULT_USERS = {
         "opening_ratio",
         "payment_orders",
         "reconciliation",
+        # Exam administration (issue 4), the demo exam 2602.
+        "seating_exam",
+        "seating_assign",
+        "seating_site",
+        "seating_room",
+        "seating_draw",
+        "ticket_verify",
+        "proctor_pool",
+        "proctor_detail",
+        "proctor_exam",
+        "proctor_site",
+        "incident_list",
+        "scores_exam",
+        "scores_rules",
+        "scores_import",
+        "scores_reviews",
+        "scores_position",
+        "interviews_examiners",
+        "interviews_exam",
+        "interviews_panel",
+        "interviews_hiring",
     ],
+    "proctor": ["proctor_mine", "room_sheet"],
+    "examiner": ["interviews_my_panels", "interviews_my_panel"],
 }
 # The demo candidate (王小明, `make demo`), logged in by phone number.
 DEFAULT_CANDIDATE = "13904120001"
@@ -77,7 +104,28 @@ CANDIDATE_PAGES = [
     "my_applications",
     "application_detail",
 ]
-ANONYMOUS_PAGES = ["login", "candidate_login", "candidate_signup", "exam_list", "underfilled"]
+ADMIN_CANDIDATE_PAGES = ["application_detail", "scores_mine", "candidate_incidents"]
+ANONYMOUS_PAGES = [
+    "login",
+    "candidate_login",
+    "candidate_signup",
+    "exam_list",
+    "underfilled",
+    "scores_lookup",
+    "public_notices",
+    "public_notice",
+]
+ADMIN_USERS = {"proctor", "examiner"}  # made by load_demo_exam_admin
+ADMIN_EXAM = "2602"  # the demo exam with seats, proctors, scores and panels
+ADMIN_PAGES = {
+    *DEFAULT_USERS["exam_office"][DEFAULT_USERS["exam_office"].index("seating_exam") :],
+    *DEFAULT_USERS["proctor"],
+    *DEFAULT_USERS["examiner"],
+    *ADMIN_CANDIDATE_PAGES[1:],
+    "scores_lookup",
+    "public_notices",
+    "public_notice",
+}
 EXAM_PAGES = {*DEFAULT_USERS["exam_office"], *CANDIDATE_PAGES, *ANONYMOUS_PAGES} - {"login"}
 STATIC_PAGES = {
     "home": "/",
@@ -100,6 +148,14 @@ STATIC_PAGES = {
     "waiver_list": "/exams/waivers/",
     "payment_orders": "/pay/office/orders/",
     "reconciliation": "/pay/office/reconciliation/",
+    "ticket_verify": "/exams/seating/verify/",
+    "proctor_pool": "/exams/proctors/pool/",
+    "proctor_mine": "/exams/proctors/mine/",
+    "candidate_incidents": "/exams/proctors/me/",
+    "scores_lookup": "/exams/scores/lookup/",
+    "interviews_examiners": "/exams/interviews/examiners/",
+    "interviews_my_panels": "/exams/interviews/me/",
+    "public_notices": "/exams/interviews/public/",
 }
 PERSON_LINK = re.compile(r"/personnel/people/\d+/$")
 UNIT_LINK = re.compile(r"/personnel/units/\d+/$")
@@ -129,6 +185,43 @@ LINKS = [
         {"office_position_list": "positions/"},
     ),
     ("opening_ratio", "office_exam_detail", re.compile(r"/exams/ratio/\d+/$"), {}),
+    # Exam administration: the demo exam's office page (found by its code), then its parts.
+    ("admin_exam", "office_exam_list", ADMIN_EXAM, {}),
+    (
+        "seating_exam",
+        "admin_exam",
+        re.compile(r"/exams/seating/\d+/$"),
+        {"seating_assign": "assign/"},
+    ),
+    ("seating_site", "seating_exam", re.compile(r"/exams/seating/sites/\d+/$"), {}),
+    ("seating_room", "seating_site", re.compile(r"/exams/seating/rooms/\d+/$"), {}),
+    ("seating_draw", "seating_exam", re.compile(r"/exams/seating/draws/\d+/$"), {}),
+    ("proctor_detail", "proctor_pool", re.compile(r"/exams/proctors/pool/\d+/$"), {}),
+    (
+        "proctor_exam",
+        "admin_exam",
+        re.compile(r"/exams/proctors/exam/\d+/$"),
+        {"incident_list": "incidents/"},
+    ),
+    ("proctor_site", "proctor_exam", re.compile(r"/exams/proctors/site/\d+/$"), {}),
+    (
+        "scores_exam",
+        "admin_exam",
+        re.compile(r"/exams/scores/exam/\d+/$"),
+        {"scores_rules": "rules/", "scores_import": "import/", "scores_reviews": "reviews/"},
+    ),
+    ("scores_position", "scores_exam", re.compile(r"/exams/scores/exam/\d+/positions/\d+/$"), {}),
+    (
+        "interviews_exam",
+        "admin_exam",
+        re.compile(r"/exams/interviews/exams/\d+/$"),
+        {"interviews_hiring": "hiring/"},
+    ),
+    ("interviews_panel", "interviews_exam", re.compile(r"/exams/interviews/panels/\d+/$"), {}),
+    ("room_sheet", "proctor_mine", re.compile(r"/exams/proctors/session/\d+/room/\d+/$"), {}),
+    ("interviews_my_panel", "interviews_my_panels", re.compile(r"/interviews/me/panels/\d+/$"), {}),
+    ("scores_mine", "application_detail", re.compile(r"/exams/scores/me/\d+/$"), {}),
+    ("public_notice", "public_notices", re.compile(r"/exams/interviews/public/\d+/$"), {}),
 ]
 
 
@@ -153,11 +246,33 @@ def parse_args():
         metavar="PHONE_OR_ID[:PASSWORD]",
         help="the candidate shown on the exam pages ('' for none)",
     )
-    parser.add_argument("--only", choices=["exams", "personnel"], help="keep to these pages")
+    parser.add_argument(
+        "--admin-candidate",
+        default="",
+        metavar="PHONE_OR_ID[:PASSWORD]",
+        help="with --only admin: a seated candidate of the demo exam 2602 (default: --candidate)",
+    )
+    parser.add_argument(
+        "--only", choices=["exams", "admin", "personnel"], help="keep to these pages"
+    )
     return parser.parse_args()
 
 
 def first_link(page, pattern):
+    """The first link in the page's main part matching the pattern; a plain string instead
+    finds the first link in the table row that shows it (an exam by its code)."""
+    if isinstance(pattern, str):
+        return page.evaluate(
+            """code => {
+              for (const row of document.querySelectorAll("main tr")) {
+                const cells = [...row.cells].map(c => c.textContent.trim());
+                const link = row.querySelector("a[href]");
+                if (link && cells.includes(code)) return link.href;
+              }
+              return null;
+            }""",
+            pattern,
+        )
     for href in page.eval_on_selector_all("main a[href]", "els => els.map(e => e.href)"):
         if pattern.search(href):
             return href
@@ -182,11 +297,17 @@ def discover(page, base_url, wanted=None):
     return urls
 
 
+def part_of(page) -> str:
+    if page in ADMIN_PAGES:
+        return "admin"
+    return "exams" if page in EXAM_PAGES else "personnel"
+
+
 def keep(pages, only):
     """The pages of one part of the site (--only), in their order."""
     if only is None or pages is None:
         return pages
-    return [p for p in pages if (p in EXAM_PAGES) == (only == "exams")]
+    return [p for p in pages if part_of(p) == only]
 
 
 def submit_login(page, url, name_field, name, password):
@@ -200,12 +321,16 @@ def submit_login(page, url, name_field, name, password):
 
 
 def log_in(page, base_url, username, password):
+    """Log in or stop; the accounts of the exam administration demo may be missing (False)."""
     url = urljoin(base_url, "/accounts/login/")
     ok = submit_login(page, url, "#id_username", username, password)
     if "/accounts/2fa/" in page.url:
         sys.exit("the server asks for two-factor codes: run it with REQUIRE_STAFF_2FA=0")
+    if not ok and username in ADMIN_USERS:
+        return False
     if not ok:
         sys.exit(f"could not log in as {username}: check the password (--password / --user)")
+    return True
 
 
 def log_in_candidate(page, base_url, identifier, password):
@@ -248,7 +373,8 @@ def main():
         users = {name: (args.password, pages) for name, pages in DEFAULT_USERS.items()}
     users = {name: (pw, keep(pages, args.only)) for name, (pw, pages) in users.items()}
     users = {name: value for name, value in users.items() if value[1] != []}
-    candidate, _, candidate_password = args.candidate.partition(":")
+    chosen = args.admin_candidate if args.only == "admin" and args.admin_candidate else None
+    candidate, _, candidate_password = (chosen or args.candidate).partition(":")
     problems = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -262,14 +388,18 @@ def main():
             context.close()
             for username, (password, pages) in users.items():
                 context = browser.new_context(locale="zh-CN", **options)
-                log_in(context.new_page(), args.base_url, username, password)
+                if not log_in(context.new_page(), args.base_url, username, password):
+                    problems.append(f"{username}: cannot log in (run load_demo_exam_admin)")
+                    context.close()
+                    continue
                 shoot_pages(context, args, username, pages, folder, problems)
                 context.close()
             if candidate and args.only != "personnel":
                 context = browser.new_context(locale="zh-CN", **options)
                 password = candidate_password or args.password
                 log_in_candidate(context.new_page(), args.base_url, candidate, password)
-                shoot_pages(context, args, "candidate", CANDIDATE_PAGES, folder, problems)
+                pages = ADMIN_CANDIDATE_PAGES if args.only == "admin" else CANDIDATE_PAGES
+                shoot_pages(context, args, "candidate", pages, folder, problems)
                 context.close()
         browser.close()
     for problem in problems:
