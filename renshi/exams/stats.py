@@ -31,13 +31,13 @@ def registration_stats(exam) -> dict:
             "days": [f"{row['day']:%m-%d}" for row in daily],
             "submitted": [row["n"] for row in daily],
             "status": [
-                {"name": label, "value": totals[key]}
-                for key, label in [
-                    ("submitted", "待审核"),
-                    ("approved", "审核通过"),
-                    ("rejected", "审核不通过"),
-                    ("withdrawn", "已撤销"),
-                    ("cancelled", "职位取消"),
+                {"name": label, "value": totals[key], "itemStyle": {"color": color}}
+                for key, label, color in [
+                    ("submitted", "待审核", "#f0ad4e"),
+                    ("approved", "审核通过", "#2e7d32"),
+                    ("rejected", "审核不通过", "#b3261e"),
+                    ("withdrawn", "已撤销", "#9e9e9e"),
+                    ("cancelled", "职位取消", "#6f42c1"),
                 ]
                 if totals[key]
             ],
