@@ -104,7 +104,7 @@ CANDIDATE_PAGES = [
     "my_applications",
     "application_detail",
 ]
-ADMIN_CANDIDATE_PAGES = ["application_detail", "scores_mine", "candidate_incidents"]
+ADMIN_CANDIDATE_PAGES = ["admin_application", "scores_mine", "candidate_incidents"]
 ANONYMOUS_PAGES = [
     "login",
     "candidate_login",
@@ -121,7 +121,7 @@ ADMIN_PAGES = {
     *DEFAULT_USERS["exam_office"][DEFAULT_USERS["exam_office"].index("seating_exam") :],
     *DEFAULT_USERS["proctor"],
     *DEFAULT_USERS["examiner"],
-    *ADMIN_CANDIDATE_PAGES[1:],
+    *ADMIN_CANDIDATE_PAGES,
     "scores_lookup",
     "public_notices",
     "public_notice",
@@ -220,7 +220,8 @@ LINKS = [
     ("interviews_panel", "interviews_exam", re.compile(r"/exams/interviews/panels/\d+/$"), {}),
     ("room_sheet", "proctor_mine", re.compile(r"/exams/proctors/session/\d+/room/\d+/$"), {}),
     ("interviews_my_panel", "interviews_my_panels", re.compile(r"/interviews/me/panels/\d+/$"), {}),
-    ("scores_mine", "application_detail", re.compile(r"/exams/scores/me/\d+/$"), {}),
+    ("admin_application", "my_applications", ADMIN_EXAM, {}),
+    ("scores_mine", "admin_application", re.compile(r"/exams/scores/me/\d+/$"), {}),
     ("public_notice", "public_notices", re.compile(r"/exams/interviews/public/\d+/$"), {}),
 ]
 
@@ -259,15 +260,20 @@ def parse_args():
 
 
 def first_link(page, pattern):
-    """The first link in the page's main part matching the pattern; a plain string instead
-    finds the first link in the table row that shows it (an exam by its code)."""
+    """The first link in the page's main part matching the pattern; an exam code instead finds
+    the link of that exam: its row in a table, or a card of one of its positions (the demo's
+    position codes start with the exam code)."""
     if isinstance(pattern, str):
         return page.evaluate(
-            """code => {
+            r"""code => {
               for (const row of document.querySelectorAll("main tr")) {
                 const cells = [...row.cells].map(c => c.textContent.trim());
                 const link = row.querySelector("a[href]");
                 if (link && cells.includes(code)) return link.href;
+              }
+              for (const card of document.querySelectorAll("main a.card")) {
+                const codes = card.textContent.match(/\d{12}/g) || [];
+                if (codes.some(c => c.startsWith(code))) return card.href;
               }
               return null;
             }""",

@@ -170,9 +170,11 @@ def office_sees_the_seats(office, exam, draw):
     from playwright.sync_api import expect
 
     office.get_by_role("link", name="返回考场与准考证").click()
-    area_row = office.locator("tr", has_text="鞍山考区")
+    area_row = office.locator("tr", has_text="新增考点")
     expect(area_row).to_contain_text(f"种子 {draw.seed}")
-    expect(office.locator("tr", has_text=draw.seed).get_by_text("有效")).to_be_visible()
+    record = office.locator("tr", has_text=WITNESSES)  # the draw's record, by area name
+    expect(record).to_contain_text("01 鞍山考区")
+    expect(record.get_by_text("有效")).to_be_visible()
     office.get_by_role("link", name="鞍山市第一中学考点").click()
     office.get_by_role("link", name="01", exact=True).click()
     expect(office.locator("h1")).to_contain_text("第01考场")
@@ -398,3 +400,81 @@ def test_seats_are_drawn_the_ticket_printed_and_scores_published_and_seen(
     assert results["钱考生"].written == Decimal("60.50")
     assert [results[n].written_rank for n in ("赵考生", "王考生", "钱考生")] == [1, 2, 3]
     assert results.get("孙考生") is None or results["孙考生"].written is None
+
+
+# --- After the written exam: a candidate's records, the hiring notice -------------------------
+
+
+@pytest.fixture
+def hired(settings):
+    """A violation recorded against one candidate, and a published proposed-hire notice for the
+    position (scores, interview, composite, physical and inspection done by the services)."""
+    from renshi.exams.models import ExamSession, HireStep
+    from renshi.exams.services import hiring, incidents
+    from renshi.exams.tests.factories_scores import seat as give_seat
+    from renshi.exams.tests.test_hiring import interviewed
+
+    now = timezone.now()
+    with transaction.atomic():
+        office = UserFactory(role=Role.EXAM_OFFICE, full_name="孙考务", username="exam_office_b")
+        exam = make_exam(name="2026年鞍山市公务员考试录用（公示浏览器测试）")
+        position = make_position(
+            exam, code="210300200002", hiring_unit_name="鞍山市司法局", title="法律事务岗"
+        )
+        first, second = interviewed(position, [(90, 88), (85, 80)])
+        session = ExamSession.objects.create(
+            exam=exam, code="AM", name="上午", starts_at=now - datetime.timedelta(hours=3),
+            ends_at=now - datetime.timedelta(hours=1),
+        )  # fmt: skip
+        give_seat(second)
+        incidents.incident_record(
+            actor=office, application=second, session=session, kind="violation",
+            description="开考后发现其桌斗内放有与考试内容相关的复习资料，当场收缴。",
+            decision="本场考试成绩无效",
+        )  # fmt: skip
+        hiring.composite_compute(actor=office, exam=exam)
+        hiring.physical_list_make(actor=office, exam=exam)
+        step = HireStep.objects.get(application=first)
+        hiring.step_record(actor=office, step_id=step.pk, stage="physical", outcome="passed")
+        hiring.step_record(actor=office, step_id=step.pk, stage="inspection", outcome="passed")
+        notice = hiring.notice_create(actor=office, exam=exam)
+        hiring.notice_publish(actor=office, notice_id=notice.pk)
+    return {"exam": exam, "office": office, "notice": notice, "first": first, "second": second}
+
+
+def test_a_candidate_sees_their_record_and_everyone_the_hiring_notice_on_a_phone(new_page, hired):
+    from playwright.sync_api import expect
+
+    from renshi.core import crypto
+
+    exam, notice, first = hired["exam"], hired["notice"], hired["first"]
+    office = new_page(STAFF)
+    log_in(office, hired["office"].username)
+    office.goto(reverse("exams:interviews_hiring", args=[exam.pk]))
+    expect(office.locator("main")).to_contain_text(first.candidate.name)
+    snap(office, "a19-hiring")
+    office.goto(reverse("exams:interviews_notice", args=[notice.pk]))
+    expect(office.locator("main")).to_contain_text(first.candidate.name)
+    snap(office, "a20-hire-notice")
+    office.goto(reverse("exams:incident_list", args=[exam.pk]))
+    expect(office.locator("main")).to_contain_text("本场考试成绩无效")
+    snap(office, "a21-incidents")
+
+    # The public notice: anyone, on a phone, no ID numbers.
+    public = new_page(**PHONE_DEVICE)
+    public.goto(reverse("exams:interviews_public_notices"))
+    public.get_by_role("link", name=re.compile(re.escape(notice.title))).click()
+    expect(public.locator("main")).to_contain_text(first.candidate.name)
+    expect(public.locator("main")).not_to_contain_text(first.candidate.id_number_masked)
+    assert_fits(public, "public hiring notice")
+    snap(public, "c04-public-notice")
+
+    # The candidate with the violation sees it and its decision.
+    second = hired["second"]
+    page = new_page(**PHONE_DEVICE)
+    candidate_logs_in(page, crypto.decrypt(second.candidate.phone_cipher))
+    page.goto(reverse("exams:candidate_incidents"))
+    expect(page.locator("main")).to_contain_text("违纪")
+    expect(page.locator("main")).to_contain_text("本场考试成绩无效")
+    assert_fits(page, "candidate's records")
+    snap(page, "c05-my-incidents")
