@@ -10,7 +10,10 @@ class SessionForm(NoUniqueCheck, forms.ModelForm):
     class Meta:
         model = ExamSession
         fields = ["code", "name", "starts_at", "ends_at", "subjects"]
-        widgets = {**_datetime_widgets(["starts_at", "ends_at"]), "subjects": forms.SelectMultiple}
+        widgets = {
+            **_datetime_widgets(["starts_at", "ends_at"]),
+            "subjects": forms.CheckboxSelectMultiple,
+        }
         help_texts = {"code": "如 AM、PM", "name": "如 上午、下午"}
 
     def __init__(self, *args, exam, **kwargs):
@@ -50,6 +53,7 @@ class AssignForm(forms.Form):
     witnesses = forms.CharField(
         label="现场监督人员",
         max_length=200,
+        error_messages={"required": "请填写现场监督人员姓名"},
         help_text="填写在场监督人员的姓名与身份，如：纪检组 王某某、人大代表 李某某",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

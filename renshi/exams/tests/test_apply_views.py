@@ -195,3 +195,9 @@ def test_a_paid_application_links_the_ticket_the_scores_and_the_days_records(cli
         ticket_closes=now + datetime.timedelta(days=1),
     )
     assert ticket in client.get(url).content.decode()
+
+
+def test_a_photo_whose_file_is_gone_is_404_not_500(client):
+    candidate = make_candidate()  # photo name set, no file behind it
+    client.force_login(candidate.user)
+    assert client.get(reverse("exams:candidate_photo", args=[candidate.pk])).status_code == 404

@@ -164,6 +164,10 @@ def candidate_photo(request, pk):
     candidate = get_object_or_404(Candidate, pk=pk)
     if not candidate.photo or not photo_visible_to(request.user, candidate):
         raise Http404
-    response = FileResponse(candidate.photo.open("rb"), content_type="image/jpeg")
+    try:
+        handle = candidate.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=300"
     return response

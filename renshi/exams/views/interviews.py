@@ -26,6 +26,7 @@ from renshi.exams.models import (
 )
 from renshi.exams.positions_import import CellError
 from renshi.exams.services import hiring, panels
+from renshi.exams.services import scores as scores_service
 
 office_only = role_required(RUN_EXAMS)
 examiner_only = role_required({Role.EXAMINER})
@@ -273,9 +274,12 @@ def my_panel(request, pk):
 def exam_hiring(request, exam_pk):
     exam = get_object_or_404(Exam, pk=exam_pk)
     rules = panels.rules_for(exam)
+    subjects_by_code = {s.code: s for s in exam.subjects.all()}
+    tie_break = [scores_service.tie_break_label(item, subjects_by_code) for item in rules.tie_break]
     context = {
         "exam": exam,
         "rules": rules,
+        "tie_break": tie_break,
         "weights_form": f.WeightsForm(
             initial={
                 "written_weight": rules.written_weight,

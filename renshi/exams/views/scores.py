@@ -6,7 +6,7 @@ import secrets
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -333,7 +333,7 @@ def position_scores(request, exam_pk, position_pk):
     results = (
         Result.objects.filter(application__position=position)
         .select_related("application__candidate", "application__seat")
-        .order_by("written_rank", "application_id")
+        .order_by(F("written_rank").asc(nulls_last=True), "application_id")
     )
     entries = (
         ShortlistEntry.objects.filter(position=position)
