@@ -395,10 +395,17 @@ class Application(models.Model):
     or rejected; approval freezes it. `version` increases on every change so a reviewer's
     decision can name the exact state it saw."""
 
-    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="applications")
+    # Indexes: (exam, candidate) is unique and (position, status) indexed, which serve the
+    # lookups by exam and by position; none on decided_by either (fewer index writes per
+    # submission during the surge).
+    exam = models.ForeignKey(
+        Exam, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="applications")
-    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="applications")
-    area = models.ForeignKey(
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
+    area = models.ForeignKey(  # indexed: the seat draw reads an exam area's applications
         ExamArea, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
     status = models.CharField(
@@ -420,7 +427,12 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     reason_code = models.CharField(
         _("不通过原因"), max_length=4, blank=True, choices=RejectReason.choices
@@ -471,9 +483,17 @@ class ApplicationEvent(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(_("事件"), max_length=24)
-    position = models.ForeignKey(Position, null=True, on_delete=models.PROTECT, related_name="+")
+    # Read through the application only: no index on position or actor (append-only, hot).
+    position = models.ForeignKey(
+        Position, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     text = models.CharField(_("说明"), max_length=300, blank=True)
 
