@@ -105,7 +105,8 @@ def add_session(office, exam):
     office.locator("#id_name").fill("上午")
     office.locator("#id_starts_at").fill(local_input(day.replace(hour=9, minute=0)))
     office.locator("#id_ends_at").fill(local_input(day.replace(hour=11, minute=0)))
-    office.locator("#id_subjects").select_option(label=["行政职业能力测验", "申论"])
+    for subject in ("行政职业能力测验", "申论"):
+        office.get_by_label(subject).check()
     snap(office, "a02-session-form")
     office.get_by_role("button", name="提交").click()
     expect(office.locator(".alert-success")).to_contain_text("已新增场次")
@@ -147,7 +148,7 @@ def draw_seats(office, exam):
     expect(office.locator("main")).to_contain_text("请在监督人员在场时操作")
     # No witnesses: refused, nothing drawn.
     office.get_by_role("button", name="生成种子并编排").click()
-    expect(office.locator("main [role=alert]")).to_contain_text("必填")
+    expect(office.locator("main [role=alert]")).to_contain_text("请填写现场监督人员姓名")
     assert not Draw.objects.filter(exam=exam, kind=DrawKind.SEATS).exists()
     office.locator("#id_witnesses").fill(WITNESSES)
     snap(office, "a06-assign-form")
