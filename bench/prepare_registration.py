@@ -146,6 +146,20 @@ def sessions(people) -> list[str]:
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         keys.append(key)
     Session.objects.bulk_create(rows, batch_size=2000)
+    if settings.SESSION_ENGINE.endswith("cached_db"):
+        # A real login writes the session through to the cache as well; do the same.
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+        from django.core.cache import caches
+
+        cache = caches[settings.SESSION_CACHE_ALIAS]
+        for start in range(0, len(rows), 2000):
+            cache.set_many(
+                {
+                    KEY_PREFIX + r.session_key: store.decode(r.session_data)
+                    for r in rows[start : start + 2000]
+                },
+                settings.SESSION_COOKIE_AGE,
+            )
     return keys
 
 
