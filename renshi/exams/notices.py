@@ -1,6 +1,7 @@
 """Messages to candidates at each stage (SMS, and e-mail when given), sent after commit."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from renshi.core import crypto, notify
 
@@ -19,16 +20,33 @@ TEXTS = {
 }
 
 
+class _Fields(dict):
+    """The message's placeholders, each computed only if its text uses it."""
+
+    def __init__(self, application):
+        super().__init__()
+        self.application = application
+
+    def __missing__(self, key):
+        application, exam = self.application, self.application.exam
+        value = {
+            "exam": lambda: exam.name,
+            "position": lambda: application.position.code,
+            "deadline": lambda: f"{timezone.localtime(exam.payment_closes):%m月%d日%H:%M}",
+            "reason": lambda: application.reason_text or application.get_reason_code_display(),
+            "amount": lambda: application.fee_amount,
+            "reapply": lambda: (
+                f"{timezone.localtime(exam.reapply_closes):%m月%d日%H:%M}"
+                if exam.reapply_closes
+                else "规定时间"
+            ),
+        }[key]()
+        self[key] = value
+        return value
+
+
 def _text(application, kind):
-    exam = application.exam
-    return "【鞍山人事考试】" + TEXTS[kind].format(
-        exam=exam.name,
-        position=application.position.code,
-        deadline=f"{exam.payment_closes:%m月%d日%H:%M}",
-        reason=application.reason_text or application.get_reason_code_display(),
-        amount=application.fee_amount,
-        reapply=f"{exam.reapply_closes:%m月%d日%H:%M}" if exam.reapply_closes else "规定时间",
-    )
+    return "【鞍山人事考试】" + TEXTS[kind].format_map(_Fields(application))
 
 
 def send(application, kind):

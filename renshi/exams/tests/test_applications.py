@@ -221,3 +221,16 @@ def test_uncapped_areas_take_no_lock_and_keep_no_counter():
     exam = make_exam()
     submit(make_candidate(), make_position(exam))
     assert ExamArea.objects.get(exam=exam).taken == 0
+
+
+def test_the_approval_text_gives_the_deadline_in_local_time(
+    office, django_capture_on_commit_callbacks
+):
+    import zoneinfo
+
+    exam = make_exam()
+    application = submit(make_candidate(), make_position(exam))
+    with django_capture_on_commit_callbacks(execute=True):
+        review(application, office)
+    local = exam.payment_closes.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai"))
+    assert f"{local:%m月%d日%H:%M}" in notify.outbox[-1].text
