@@ -36,7 +36,7 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
-def audit_record(
+def audit_values(
     *,
     actor,
     action: str,
@@ -49,25 +49,20 @@ def audit_record(
     after=None,
     note: str = "",
     ip: str | None = None,
-    returning: bool = True,
-) -> AuditEvent | None:
-    """Record one change. `returning=False` writes the row without building the model instance
-    (hot paths such as the registration surge); the row is the same."""
-    # The row must commit or roll back with the change it describes.
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_record must run inside the transaction of the change")
+) -> dict:
+    """The column values of one audit row (for callers that insert it with other rows)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         label = label or str(obj)[:200]
     actor_obj = actor if getattr(actor, "pk", None) else None
-    values = {
+    return {
         "at": timezone.now(),
         "actor_id": actor_obj.pk if actor_obj else None,
         "actor_name": (str(actor) if actor_obj else (actor or "系统"))[:150],
         "action": action,
         "object_type": object_type,
-        "object_id": str(object_id),
+        "object_id": object_id if isinstance(object_id, fastinsert.NewId) else str(object_id),
         "object_label": label[:200],
         "unit_id": unit_id,
         "before": before,
@@ -75,6 +70,15 @@ def audit_record(
         "note": note,
         "ip": ip,
     }
+
+
+def audit_record(*, returning: bool = True, **kwargs) -> AuditEvent | None:
+    """Record one change (keyword arguments as `audit_values`). `returning=False` writes the row
+    without building the model instance (hot paths such as the registration surge)."""
+    # The row must commit or roll back with the change it describes.
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change")
+    values = audit_values(**kwargs)
     if not returning:
         fastinsert.insert(AuditEvent, **values)
         return None

@@ -32,3 +32,67 @@ def insert(model, **values) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+class NewId:
+    """In a child row, the id of the parent row inserted with it (`as_text`: as a string)."""
+
+    def __init__(self, *, as_text: bool = False):
+        self.as_text = as_text
+
+
+NEW_ID = NewId()
+NEW_ID_TEXT = NewId(as_text=True)
+
+
+def insert_family(instance, children: list[tuple[type, dict]]) -> int:
+    """Insert an unsaved model instance and rows that refer to it, returning the new id.
+
+    On PostgreSQL this is one statement (the children's INSERTs chained to the parent's by a
+    data-modifying CTE): one round trip instead of three. Elsewhere the parent is saved by the
+    ORM and the children follow with `insert`. Children name the parent's id with NEW_ID (or
+    NEW_ID_TEXT for a text column such as the audit trail's object_id)."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        instance.save(force_insert=True)
+        for model, values in children:
+            insert(model, **_with_id(values, instance.pk))
+        return instance.pk
+    model = type(instance)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    values = {f.attname: getattr(instance, f.attname) for f in fields}
+    parent_sql, parent_fields = _statement(model, tuple(values), connection.vendor)
+    params = [
+        f.get_db_prep_save(v, connection)
+        for f, v in zip(parent_fields, values.values(), strict=True)
+    ]
+    quote = connection.ops.quote_name
+    parts = [f"p AS ({parent_sql} RETURNING {quote(model._meta.pk.column)} AS id)"]
+    for n, (child, child_values) in enumerate(children):
+        selects, columns = [], []
+        for name, value in child_values.items():
+            field = child._meta.get_field(name)
+            columns.append(quote(field.column))
+            if isinstance(value, NewId):
+                selects.append("p.id::text" if value.as_text else "p.id")
+            else:
+                selects.append("%s")
+                params.append(field.get_db_prep_save(value, connection))
+        table = quote(child._meta.db_table)
+        parts.append(
+            f"c{n} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (metadata)
+            f"SELECT {', '.join(selects)} FROM p)"
+        )
+    sql = "WITH " + ", ".join(parts) + " SELECT id FROM p"  # noqa: S608 (identifiers from metadata)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = "default"
+    return instance.pk
+
+
+def _with_id(values: dict, pk) -> dict:
+    return {
+        k: (str(pk) if v.as_text else pk) if isinstance(v, NewId) else v for k, v in values.items()
+    }

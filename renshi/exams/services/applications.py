@@ -8,11 +8,14 @@ Rows are locked without joins: PostgreSQL re-checks a join against the updated r
 waiting for a lock, and a joined position the candidate just left would make the row vanish.
 """
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from renshi.core import fastinsert, roles
-from renshi.core.audit import audit_record
+from renshi.core.audit import audit_record, audit_values
+from renshi.core.models import AuditEvent
 from renshi.exams import eligibility, notices
 from renshi.exams.errors import ExamError, StaleDecision
 from renshi.exams.models import (
@@ -139,16 +142,41 @@ def application_submit(*, candidate, position, declared: bool, now=None) -> Appl
                 submitted_at=now,
             )
             auto = _auto_decide(application, checks)
-            application.save()
-            _event(application, "submitted", actor=candidate.user, text=str(position))
-            if auto:
-                _event(application, "approved", text="系统自动初审通过")
-            audit_record(
-                actor=candidate.user,
-                action="application.submit",
-                obj=application,
-                after={"position": position.code, "status": application.status},
-                returning=False,
+            # The application, its timeline row(s) and its audit row: on PostgreSQL one
+            # statement (the last-day hot path), elsewhere three.
+            events = [("submitted", candidate.user, str(position), now)]
+            if auto:  # a microsecond later: the timeline orders by time
+                later = now + datetime.timedelta(microseconds=1)
+                events.append(("approved", None, "系统自动初审通过", later))
+            fastinsert.insert_family(
+                application,
+                [
+                    *(
+                        (
+                            ApplicationEvent,
+                            {
+                                "application_id": fastinsert.NEW_ID,
+                                "at": at,
+                                "kind": kind,
+                                "position_id": position.pk,
+                                "actor_id": actor.pk if actor else None,
+                                "text": text[:300],
+                            },
+                        )
+                        for kind, actor, text, at in events
+                    ),
+                    (
+                        AuditEvent,
+                        audit_values(
+                            actor=candidate.user,
+                            action="application.submit",
+                            object_type="exams.application",
+                            object_id=fastinsert.NEW_ID_TEXT,
+                            label=str(application),
+                            after={"position": position.code, "status": application.status},
+                        ),
+                    ),
+                ],
             )
             notices.application_changed(application)
     except IntegrityError as exc:  # the same candidate racing themselves: one row wins
