@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "renshi.personnel",
     "renshi.exams",
     "renshi.payments",
+    "renshi.hall",
     "renshi.api",
 ]
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("personnel/", include("renshi.personnel.urls")),
     path("exams/", include("renshi.exams.urls")),
     path("pay/", include("renshi.payments.urls")),
+    path("hall/", include("renshi.hall.urls")),
     path("api/v1/", include("renshi.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

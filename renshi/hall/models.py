@@ -1,0 +1,1 @@
+"""The online service hall (电子政务办事大厅): service items and cases. See docs/architecture.md."""
