@@ -136,3 +136,56 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class WorkCalendarDay(models.Model):
+    """One day of the official working calendar (工作日历): the truth for every working-day limit.
+
+    Seeded from chinesecalendar for the years it knows; the system administrator edits days and
+    enters a whole year the package does not know yet (the State Council notice comes out in
+    November or December)."""
+
+    class Kind(models.TextChoices):
+        WORKDAY = "workday", _("工作日")
+        WEEKEND = "weekend", _("周末")
+        HOLIDAY = "holiday", _("法定节假日")
+        MAKEUP = "makeup", _("调休上班")
+
+    class Source(models.TextChoices):
+        CHINESECALENDAR = "chinesecalendar", _("chinesecalendar")
+        ADMIN = "admin", _("管理员录入")
+
+    WORKING_KINDS = frozenset({Kind.WORKDAY, Kind.MAKEUP})
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=40, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=20, choices=Source.choices, default=Source.CHINESECALENDAR
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+    updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_workday=True, kind__in=["workday", "makeup"])
+                | models.Q(is_workday=False, kind__in=["weekend", "holiday"]),
+                name="workcalendarday_kind_matches_is_workday",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.name or self.get_kind_display()
+        return f"{self.date.isoformat()} {label}"

@@ -1,34 +1,53 @@
 """Working days (工作日) by the State Council's published holiday schedule, 调休 included.
 
-The schedule comes from the `chinesecalendar` package, which ships each year's 国务院办公厅
-notice as data. A make-up working day (调休上班, e.g. Sunday 2025-09-28) is a working day; a
-weekday inside a holiday (e.g. 2025-10-08) is not. The package only knows the years it ships
-data for; asking about another year raises `CalendarUnknown` rather than guessing from weekends,
-because a wrong deadline on a public notice is worse than none.
+The truth is our own table `WorkCalendarDay` (工作日历), seeded from the `chinesecalendar`
+package for the years it ships (see `renshi.core.work_calendar`) and edited by the system
+administrator, who also enters a year the package does not know yet. A make-up working day
+(调休上班, e.g. Sunday 2025-09-28) is a working day; a weekday inside a holiday (e.g. 2025-10-08)
+is not. A year without rows raises `CalendarUnknown` rather than guessing from weekends, because
+a wrong deadline on a public notice is worse than none.
+
+Each year is read once into a dict and cached in the process; `clear_cache()` runs after every
+write, and an entry is re-read after `CACHE_SECONDS` so other processes see an edit soon.
 """
 
 import datetime
+import time
 
-import chinese_calendar
+CACHE_SECONDS = 60
+
+_cache: dict[int, tuple[float, dict[datetime.date, bool]]] = {}
 
 
 class CalendarUnknown(ValueError):
-    """The official holiday schedule for this year is not in the installed chinesecalendar."""
+    """The working calendar of this year has not been entered."""
 
 
-def _known_years() -> tuple[int, int]:
-    years = [day.year for day in chinese_calendar.holidays]
-    return min(years), max(years)
+def clear_cache() -> None:
+    _cache.clear()
+
+
+def _year(year: int) -> dict[datetime.date, bool]:
+    entry = _cache.get(year)
+    now = time.monotonic()
+    if entry is not None and now - entry[0] < CACHE_SECONDS:
+        return entry[1]
+    from renshi.core.models import WorkCalendarDay
+
+    days = dict(WorkCalendarDay.objects.filter(date__year=year).values_list("date", "is_workday"))
+    if not days:
+        _cache.pop(year, None)
+        raise CalendarUnknown(f"{year}年的工作日历尚未录入，请系统管理员在“工作日历”中录入")
+    _cache[year] = (now, days)
+    return days
 
 
 def is_workday(day: datetime.date) -> bool:
     try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        first, last = _known_years()
+        return _year(day.year)[day]
+    except KeyError:
         raise CalendarUnknown(
-            f"{day.year}年的法定节假日安排尚未收录（已收录 {first}–{last} 年），"
-            "请升级 chinesecalendar 后再计算工作日"
+            f"{day.isoformat()} 不在工作日历中，请系统管理员在“工作日历”中补录"
         ) from None
 
 

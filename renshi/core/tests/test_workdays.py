@@ -4,6 +4,8 @@ import pytest
 
 from renshi.core.workdays import CalendarUnknown, add_workdays, is_workday, workdays_between
 
+pytestmark = pytest.mark.django_db
+
 D = datetime.date
 
 
@@ -38,7 +40,7 @@ def test_workdays_between_counts_both_ends():
 
 
 def test_a_year_without_official_data_is_an_error_not_a_guess():
-    with pytest.raises(CalendarUnknown, match="2031年的法定节假日安排尚未收录"):
+    with pytest.raises(CalendarUnknown, match="2031年的工作日历尚未录入"):
         is_workday(D(2031, 3, 3))
     with pytest.raises(CalendarUnknown):
         add_workdays(D(2026, 12, 28), 10)
