@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from renshi.core.views import audit, auth, codes, home, users
+from renshi.core.views import audit, auth, calendar, codes, home, users
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/2fa/", auth.two_factor, name="two_factor"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("codes/", codes.code_tables, name="code_tables"),
+    path("calendar/", calendar.calendar_year, name="work_calendar"),
+    path("calendar/day/", calendar.calendar_day, name="work_calendar_day"),
+    path("calendar/year/", calendar.calendar_year_entry, name="work_calendar_year"),
     path("users/", users.user_list, name="user_list"),
     path("users/new/", users.user_create, name="user_create"),
     path("users/<int:pk>/", users.user_edit, name="user_edit"),

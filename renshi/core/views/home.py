@@ -2,10 +2,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from renshi.core import roles
+from renshi.core.work_calendar import missing_next_year
+
 
 @login_required
 def home(request):
-    return render(request, "core/home.html")
+    context = {}
+    if request.user.role in roles.MANAGE_CONFIG:
+        context["calendar_missing_year"] = missing_next_year()
+    return render(request, "core/home.html", context)
 
 
 def healthz(request):
