@@ -85,30 +85,42 @@ def version_update(*, actor, version, **content) -> ItemVersion:
     return draft
 
 
+def _move(*, actor, version, source, target, action, refusal) -> ItemVersion:
+    """Move a version from status `source` to `target` (locked, audited)."""
+    v = _lock(version)
+    if v.status != source:
+        raise HallError(refusal)
+    if target == VersionStatus.REVIEW:
+        definitions.validate(v.content())
+    v.status = target
+    v.save(update_fields=["status"])
+    audit_record(actor=actor, action=action, obj=v, after={"status": v.status})
+    return v
+
+
 @transaction.atomic
 def version_submit(*, actor, version) -> ItemVersion:
-    draft = _lock(version)
-    if draft.status != VersionStatus.DRAFT:
-        raise HallError("只有草稿可以提交审核")
-    definitions.validate(draft.content())
-    draft.status = VersionStatus.REVIEW
-    draft.save(update_fields=["status"])
-    audit_record(
-        actor=actor, action="hall.version_submit", obj=draft, after={"status": draft.status}
+    return _move(
+        actor=actor,
+        version=version,
+        source=VersionStatus.DRAFT,
+        target=VersionStatus.REVIEW,
+        action="hall.version_submit",
+        refusal="只有草稿可以提交审核",
     )
-    return draft
 
 
 @transaction.atomic
 def version_return(*, actor, version) -> ItemVersion:
     """Send a version under review back to draft."""
-    v = _lock(version)
-    if v.status != VersionStatus.REVIEW:
-        raise HallError("只有待审核的版本可以退回")
-    v.status = VersionStatus.DRAFT
-    v.save(update_fields=["status"])
-    audit_record(actor=actor, action="hall.version_return", obj=v, after={"status": v.status})
-    return v
+    return _move(
+        actor=actor,
+        version=version,
+        source=VersionStatus.REVIEW,
+        target=VersionStatus.DRAFT,
+        action="hall.version_return",
+        refusal="只有待审核的版本可以退回",
+    )
 
 
 @transaction.atomic
