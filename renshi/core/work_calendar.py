@@ -70,6 +70,10 @@ def official_days(year: int) -> list[tuple[datetime.date, str, str]]:
 def load_years(years, *, replace: bool = False) -> dict[int, int]:
     """Seed the table from chinesecalendar; a year that already has rows is kept unless
     `replace` (admin edits would be lost). Returns rows written per year."""
+    years = list(years)
+    unknown = [str(year) for year in years if year not in known_years()]
+    if unknown:
+        raise CalendarInputError(f"chinesecalendar 未收录 {'、'.join(unknown)} 年的法定节假日安排")
     written = {}
     with transaction.atomic():
         for year in years:

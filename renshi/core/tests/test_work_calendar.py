@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from renshi.core import work_calendar, workdays
 from renshi.core.models import AuditEvent, WorkCalendarDay
@@ -237,3 +237,9 @@ def test_load_work_calendar_keeps_existing_years_and_loads_others(admin):
     assert not is_workday(D(2025, 10, 9))  # the admin's edit is kept
     call_command("load_work_calendar", "--years", "2025", "--replace")
     assert is_workday(D(2025, 10, 9))
+
+
+def test_load_work_calendar_refuses_a_year_the_package_does_not_know():
+    with pytest.raises(CommandError, match="chinesecalendar 未收录 2031 年"):
+        call_command("load_work_calendar", "--years", "2023", "2031")
+    assert not WorkCalendarDay.objects.filter(date__year=2023).exists()
