@@ -53,10 +53,11 @@ def item_create(*, actor, code, name, section, **content) -> ItemVersion:
 @transaction.atomic
 def version_draft_from(*, actor, version) -> ItemVersion:
     """A new draft copied from a published version (the only way to change a published item)."""
+    # Item first, then version: the same lock order as version_publish (no deadlock between them).
+    ServiceItem.objects.select_for_update().get(pk=version.item_id)
     source = _lock(version)
     if source.status != VersionStatus.PUBLISHED:
         raise HallError("只能从已发布的版本复制新草稿")
-    ServiceItem.objects.select_for_update().get(pk=source.item_id)
     if source.item.versions.filter(status__in=OPEN).exists():
         raise HallError("该事项已有未发布的草稿或待审核版本")
     number = source.item.versions.order_by("-number").values_list("number", flat=True).first() + 1
