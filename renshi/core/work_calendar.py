@@ -17,6 +17,7 @@ from renshi.core.models import WorkCalendarDay
 Kind = WorkCalendarDay.Kind
 Source = WorkCalendarDay.Source
 
+ONE_DAY = datetime.timedelta(days=1)
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
@@ -100,6 +101,32 @@ def load_years(years, *, replace: bool = False) -> dict[int, int]:
 
 def year_is_loaded(year: int) -> bool:
     return WorkCalendarDay.objects.filter(date__year=year).exists()
+
+
+def holiday_ranges(year: int) -> list[tuple[datetime.date, datetime.date, str]]:
+    """The year's holidays as runs of consecutive days with the same name."""
+    ranges = []
+    for row in WorkCalendarDay.objects.filter(date__year=year, kind=Kind.HOLIDAY).order_by("date"):
+        if ranges and ranges[-1][2] == row.name and ranges[-1][1] + ONE_DAY == row.date:
+            ranges[-1] = (ranges[-1][0], row.date, row.name)
+        else:
+            ranges.append((row.date, row.date, row.name))
+    return ranges
+
+
+def makeup_days(year: int) -> list[tuple[datetime.date, str]]:
+    rows = WorkCalendarDay.objects.filter(date__year=year, kind=Kind.MAKEUP).order_by("date")
+    return [(row.date, row.name) for row in rows]
+
+
+def year_as_text(year: int) -> tuple[str, str]:
+    """The year's schedule in the paste format of `calendar_year_enter` (to edit and re-enter)."""
+    holidays = "\n".join(
+        f"{a.isoformat()} {name}" if a == b else f"{a.isoformat()} 至 {b.isoformat()} {name}"
+        for a, b, name in holiday_ranges(year)
+    )
+    makeups = "\n".join(f"{day.isoformat()} {name}".strip() for day, name in makeup_days(year))
+    return holidays, makeups
 
 
 def missing_next_year(today: datetime.date | None = None) -> int | None:

@@ -243,3 +243,23 @@ def test_load_work_calendar_refuses_a_year_the_package_does_not_know():
     with pytest.raises(CommandError, match="chinesecalendar 未收录 2031 年"):
         call_command("load_work_calendar", "--years", "2023", "2031")
     assert not WorkCalendarDay.objects.filter(date__year=2023).exists()
+
+
+def test_a_year_reads_back_in_the_paste_format(client, admin):
+    # chinesecalendar names 2025-10-06 中秋节 inside the 国庆 break.
+    assert work_calendar.year_as_text(2025)[0].splitlines()[-3:] == [
+        "2025-10-01 至 2025-10-05 国庆节",
+        "2025-10-06 中秋节",
+        "2025-10-07 至 2025-10-08 国庆节",
+    ]
+    calendar_year_enter(
+        actor=admin, year=2027, holidays_text=HOLIDAYS_2027, makeup_text=MAKEUP_2027
+    )
+    holidays, makeup = work_calendar.year_as_text(2027)
+    assert holidays.splitlines()[2] == "2027-04-03 至 2027-04-05 清明节"
+    assert makeup == MAKEUP_2027.strip()
+    client.force_login(admin)
+    page = client.get("/calendar/year/", {"year": 2027}).content.decode()
+    assert "2027-05-01 至 2027-05-05 劳动节" in page and "该年已有工作日历" in page
+    page = client.get("/calendar/", {"year": 2027}).content.decode()
+    assert "2027-10-01 至 2027-10-07" in page and "放假 7 天" in page

@@ -82,8 +82,11 @@ def calendar_year(request):
         "counts": [(label, counts[value]) for value, label in WorkCalendarDay.Kind.choices],
         "day_form": DayForm(),
         "selected": selected,
-        "holidays": [row for row in rows.values() if row.kind == WorkCalendarDay.Kind.HOLIDAY],
-        "makeups": [row for row in rows.values() if row.kind == WorkCalendarDay.Kind.MAKEUP],
+        "holidays": [
+            {"first": a, "last": b, "name": name, "days": (b - a).days + 1}
+            for a, b, name in work_calendar.holiday_ranges(year)
+        ],
+        "makeups": work_calendar.makeup_days(year),
         "missing_next": work_calendar.missing_next_year(),
     }
     return render(request, "core/calendar.html", context)
@@ -115,7 +118,10 @@ def calendar_day(request):
 @require_http_methods(["GET", "POST"])
 def calendar_year_entry(request):
     year = _year_param(request)
-    form = YearForm(request.POST or None, initial={"year": year})
+    holidays, makeup = work_calendar.year_as_text(year)
+    form = YearForm(
+        request.POST or None, initial={"year": year, "holidays": holidays, "makeup": makeup}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
