@@ -170,3 +170,15 @@ def test_load_service_items_is_idempotent():
     count = ItemVersion.objects.count()
     call_command("load_service_items")
     assert ItemVersion.objects.count() == count
+
+
+def test_publish_refused_unless_in_review_and_import_returns_review_to_draft():
+    v = make_item()
+    with pytest.raises(HallError, match="只有待审核的版本可以发布"):
+        services.version_publish(actor=SYSTEM, version=v)
+    services.version_submit(actor=SYSTEM, version=v)
+    text = services.yaml_export(v.item).replace("promised_limit_days: 5", "promised_limit_days: 2")
+    [again] = services.yaml_import(actor=SYSTEM, text=text)
+    assert (
+        again.pk == v.pk and again.status == VersionStatus.DRAFT and again.promised_limit_days == 2
+    )

@@ -127,3 +127,18 @@ def test_export_and_import_pages(client, published):
     )
     assert published.item.versions.get(status=VersionStatus.DRAFT).promised_limit_days == 3
     assert services.yaml_export().count("code: T-001") == 1
+
+
+def test_public_list_query_count_does_not_grow(client, django_assert_max_num_queries):
+    for n in range(5):
+        publish(make_item(code=f"Q-{n}"))
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("hall:item_list")).status_code == 200
+
+
+def test_staff_version_page_shows_actions(client, published):
+    login(client, Role.SECTION_CHIEF)
+    page = client.get(reverse("hall:version_detail", args=[published.pk])).content.decode()
+    assert "复制为新草稿" in page and "局领导" in page
+    response = client.post(reverse("hall:version_submit", args=[published.pk]), follow=True)
+    assert "只有草稿可以提交审核" in response.content.decode()
