@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 import chinese_calendar
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from renshi.core import workdays
@@ -250,6 +250,18 @@ def calendar_year_enter(*, actor, year: int, holidays_text: str, makeup_text: st
     if not 2000 <= year <= 2100:
         raise CalendarInputError("年份应在2000–2100之间")
     plan = plan_year(year, holidays_text, makeup_text)
+    try:
+        count = _enter_year(actor, year, plan, holidays_text, makeup_text)
+    except IntegrityError:
+        # Another administrator entered the same (new) year at the same moment.
+        raise CalendarInputError(
+            f"另一位管理员刚刚录入了{year}年的工作日历，请刷新后核对"
+        ) from None
+    workdays.clear_cache()
+    return count
+
+
+def _enter_year(actor, year, plan, holidays_text, makeup_text) -> int:
     now = timezone.now()
     with transaction.atomic():
         existing = WorkCalendarDay.objects.select_for_update().filter(date__year=year)
@@ -279,5 +291,4 @@ def calendar_year_enter(*, actor, year: int, holidays_text: str, makeup_text: st
             after={"rows": len(plan), "holidays": holidays, "makeup_days": makeups},
             note=f"放假安排：\n{holidays_text.strip()}\n调休上班：\n{(makeup_text or '').strip()}",
         )
-    workdays.clear_cache()
     return len(plan)

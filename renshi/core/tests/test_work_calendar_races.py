@@ -1,0 +1,51 @@
+"""Two administrators entering the same new year at once (PostgreSQL)."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from renshi.core import workdays
+from renshi.core.models import AuditEvent, WorkCalendarDay
+from renshi.core.roles import Role
+from renshi.core.tests.factories import UserFactory
+from renshi.core.work_calendar import CalendarInputError, calendar_year_enter
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
+
+
+def test_two_admins_entering_2027_at_once_leave_one_whole_year():
+    admins = [UserFactory(role=Role.SYSTEM_ADMIN) for _ in range(4)]
+    barrier = threading.Barrier(len(admins))
+    done, refused = [], []
+
+    def enter(admin):
+        try:
+            barrier.wait()
+            done.append(
+                calendar_year_enter(
+                    actor=admin, year=2027, holidays_text="2027-10-01 至 2027-10-07 国庆节"
+                )
+            )
+        except CalendarInputError as e:
+            refused.append(str(e))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=enter, args=(admin,)) for admin in admins]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert done and len(done) + len(refused) == 4
+    assert all("另一位管理员刚刚录入了2027年" in message for message in refused)
+    assert WorkCalendarDay.objects.filter(date__year=2027).count() == 365
+    assert AuditEvent.objects.filter(action="work_calendar.year_enter").count() == len(done)
+    workdays.clear_cache()
+    assert not workdays.is_workday(datetime.date(2027, 10, 7))
+    workdays.clear_cache()
