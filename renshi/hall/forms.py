@@ -2,6 +2,7 @@ import yaml
 from django import forms
 
 from renshi.hall import definitions
+from renshi.hall.models import Section
 
 
 class YamlField(forms.CharField):
@@ -60,3 +61,10 @@ class ImportForm(forms.Form):
     text = forms.CharField(
         label="YAML", widget=forms.Textarea(attrs={"rows": 20, "class": "font-monospace"})
     )
+
+
+class ItemForm(VersionForm):
+    code = forms.CharField(label="事项编码", max_length=40)
+    name = forms.CharField(label="事项名称", max_length=100)
+    section = forms.ChoiceField(label="承办科室", choices=Section.choices)
+    field_order = ["code", "name", "section"]

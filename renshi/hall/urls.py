@@ -8,6 +8,7 @@ urlpatterns = [
     path("items/", views.item_list, name="item_list"),
     path("items/<str:code>/", views.item_detail, name="item_detail"),
     path("manage/", views.manage_list, name="manage_list"),
+    path("manage/new/", views.item_new, name="item_new"),
     path("manage/export/", views.export_all, name="export_all"),
     path("manage/import/", views.import_yaml, name="import_yaml"),
     path("manage/items/<str:code>/", views.item_versions, name="item_versions"),

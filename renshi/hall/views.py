@@ -9,7 +9,7 @@ from renshi.core.decorators import role_required
 from renshi.core.roles import Role
 from renshi.hall import definitions, selectors, services
 from renshi.hall.errors import HallError
-from renshi.hall.forms import ImportForm, VersionForm
+from renshi.hall.forms import ImportForm, ItemForm, VersionForm
 from renshi.hall.models import ItemVersion, ServiceItem, VersionStatus
 from renshi.hall.roles import EDIT_ITEMS, PUBLISH_ITEMS
 
@@ -49,6 +49,21 @@ def item_detail(request, code):
 @role_required(EDIT_ITEMS)
 def manage_list(request):
     return render(request, "hall/manage_list.html", {"items": selectors.items_for_staff()})
+
+
+@role_required(EDIT_ITEMS)
+def item_new(request):
+    form = ItemForm(request.POST or None, initial={"fee": "不收费"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.item_create(actor=request.user, **form.cleaned_data)
+        except HallError as e:
+            for message in e.errors:
+                form.add_error(e.field if e.field in form.fields else None, message)
+        else:
+            messages.success(request, "事项已创建（草稿 v1）。")
+            return redirect("hall:version_detail", pk=version.pk)
+    return render(request, "hall/version_edit.html", {"form": form, "title": "新建事项"})
 
 
 @role_required(EDIT_ITEMS)

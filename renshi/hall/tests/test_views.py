@@ -142,3 +142,29 @@ def test_staff_version_page_shows_actions(client, published):
     assert "复制为新草稿" in page and "局领导" in page
     response = client.post(reverse("hall:version_submit", args=[published.pk]), follow=True)
     assert "只有草稿可以提交审核" in response.content.decode()
+
+
+def test_staff_create_item(client):
+    login(client, Role.ESTABLISHMENT)
+    url = reverse("hall:item_new")
+    assert client.get(url).status_code == 200
+    form = {
+        "code": "N-1",
+        "name": "新事项",
+        "section": "establishment",
+        "fee": "",
+        "legal_limit_days": 5,
+        "promised_limit_days": 3,
+        "materials": "- name: 申请书\n",
+        "steps": "",
+        "result_documents": "",
+    }
+    assert "办理环节不能为空" in client.post(url, form).content.decode()
+    assert not ItemVersion.objects.exists()
+    form["steps"] = "- {code: a, name: 受理, role: hall_window, limit_days: 1}\n"
+    assert client.post(url, form).status_code == 302
+    version = ItemVersion.objects.get(item__code="N-1")
+    assert version.status == VersionStatus.DRAFT and version.fee == "不收费"
+    assert "已存在" in client.post(url, form).content.decode()
+    login(client, Role.UNIT_CLERK)
+    assert client.get(url).status_code == 404
