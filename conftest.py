@@ -40,8 +40,10 @@ def _fresh_caches():
     """Cached counts, fragments and pages never leak from one test into the next."""
     from django.core.cache import cache
 
+    from renshi.core import workdays
     from renshi.exams.views import apply, public
 
     cache.clear()
     public._pages.clear()
     apply._positions.clear()
+    workdays.clear_cache()

@@ -85,14 +85,17 @@ def load_years(years, *, replace: bool = False) -> dict[int, int]:
                     continue
                 existing.delete()
             rows = WorkCalendarDay.objects.bulk_create(
-                WorkCalendarDay(
-                    date=day,
-                    kind=kind,
-                    is_workday=kind in WorkCalendarDay.WORKING_KINDS,
-                    name=name,
-                    source=Source.CHINESECALENDAR,
-                )
-                for day, kind, name in official_days(year)
+                [
+                    WorkCalendarDay(
+                        date=day,
+                        kind=kind,
+                        is_workday=kind in WorkCalendarDay.WORKING_KINDS,
+                        name=name,
+                        source=Source.CHINESECALENDAR,
+                    )
+                    for day, kind, name in official_days(year)
+                ],
+                ignore_conflicts=True,  # a concurrent first use copying the same year
             )
             written[year] = len(rows)
     workdays.clear_cache()

@@ -1,8 +1,9 @@
 """Working days (工作日) by the State Council's published holiday schedule, 调休 included.
 
 The truth is our own table `WorkCalendarDay` (工作日历), seeded from the `chinesecalendar`
-package for the years it ships (see `renshi.core.work_calendar`) and edited by the system
-administrator, who also enters a year the package does not know yet. A make-up working day
+package for the years it ships (see `renshi.core.work_calendar`; a year the package knows but
+the table lacks is copied in on first use) and edited by the system administrator, who also
+enters a year the package does not know yet. A make-up working day
 (调休上班, e.g. Sunday 2025-09-28) is a working day; a weekday inside a holiday (e.g. 2025-10-08)
 is not. A year without rows raises `CalendarUnknown` rather than guessing from weekends, because
 a wrong deadline on a public notice is worse than none.
@@ -34,12 +35,26 @@ def _year(year: int) -> dict[datetime.date, bool]:
         return entry[1]
     from renshi.core.models import WorkCalendarDay
 
-    days = dict(WorkCalendarDay.objects.filter(date__year=year).values_list("date", "is_workday"))
+    rows = WorkCalendarDay.objects.filter(date__year=year)
+    days = dict(rows.values_list("date", "is_workday"))
+    if not days and _copy_from_package(year):
+        days = dict(rows.values_list("date", "is_workday"))
     if not days:
         _cache.pop(year, None)
         raise CalendarUnknown(f"{year}年的工作日历尚未录入，请系统管理员在“工作日历”中录入")
     _cache[year] = (now, days)
     return days
+
+
+def _copy_from_package(year: int) -> bool:
+    """A year chinesecalendar knows but the table lacks (a fresh or flushed database) is
+    copied into the table on first use; afterwards the table alone answers."""
+    from renshi.core import work_calendar
+
+    if year not in work_calendar.known_years():
+        return False
+    work_calendar.load_years([year])
+    return True
 
 
 def is_workday(day: datetime.date) -> bool:

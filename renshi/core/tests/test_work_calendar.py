@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from renshi.core import work_calendar, workdays
+from renshi.core import work_calendar
 from renshi.core.models import AuditEvent, WorkCalendarDay
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
@@ -31,14 +31,6 @@ MAKEUP_2027 = """\
 2027-02-20 春节调休
 2027-10-09 国庆节调休
 """
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The per-process cache must not carry a rolled-back year into the next test.
-    workdays.clear_cache()
-    yield
-    workdays.clear_cache()
 
 
 @pytest.fixture
@@ -263,3 +255,15 @@ def test_a_year_reads_back_in_the_paste_format(client, admin):
     assert "2027-05-01 至 2027-05-05 劳动节" in page and "该年已有工作日历" in page
     page = client.get("/calendar/", {"year": 2027}).content.decode()
     assert "2027-10-01 至 2027-10-07" in page and "放假 7 天" in page
+
+
+def test_a_year_the_package_knows_is_copied_into_an_empty_table_on_first_use():
+    # A flushed database (transactional tests) or a year older than the seeded ones.
+    WorkCalendarDay.objects.filter(date__year=2025).delete()
+    assert not is_workday(D(2025, 10, 8)) and is_workday(D(2025, 10, 11))
+    assert WorkCalendarDay.objects.filter(date__year=2025, source="chinesecalendar").count() == 365
+    assert not is_workday(D(2019, 10, 7))
+    assert WorkCalendarDay.objects.filter(date__year=2019).count() == 365
+    with pytest.raises(CalendarUnknown):
+        is_workday(D(2031, 1, 2))
+    assert not WorkCalendarDay.objects.filter(date__year=2031).exists()

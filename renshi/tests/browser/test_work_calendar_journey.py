@@ -6,7 +6,6 @@ import re
 import pytest
 import time_machine
 
-from renshi.core import workdays
 from renshi.core.models import WorkCalendarDay
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
@@ -21,7 +20,6 @@ pytestmark = [
 def test_the_admin_is_warned_enters_2027_and_marks_a_day(page):
     from playwright.sync_api import expect
 
-    workdays.clear_cache()
     admin = UserFactory(role=Role.SYSTEM_ADMIN, full_name="周系统", username="sysadmin_cal")
     with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC), tick=True):
         log_in(page, admin.username)
@@ -52,4 +50,3 @@ def test_the_admin_is_warned_enters_2027_and_marks_a_day(page):
         page.goto("/")
         expect(page.locator(".alert-warning")).to_have_count(0)
     assert WorkCalendarDay.objects.get(date=datetime.date(2027, 2, 15)).updated_by == admin
-    workdays.clear_cache()
