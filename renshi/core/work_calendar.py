@@ -68,6 +68,18 @@ def official_days(year: int) -> list[tuple[datetime.date, str, str]]:
     return rows
 
 
+def new_day(day, kind, name, *, source=Source.CHINESECALENDAR, actor=None, at=None):
+    return WorkCalendarDay(
+        date=day,
+        kind=kind,
+        is_workday=kind in WorkCalendarDay.WORKING_KINDS,
+        name=name,
+        source=source,
+        updated_by=actor,
+        updated_at=at or timezone.now(),
+    )
+
+
 def load_years(years, *, replace: bool = False) -> dict[int, int]:
     """Seed the table from chinesecalendar; a year that already has rows is kept unless
     `replace` (admin edits would be lost). Returns rows written per year."""
@@ -85,16 +97,7 @@ def load_years(years, *, replace: bool = False) -> dict[int, int]:
                     continue
                 existing.delete()
             rows = WorkCalendarDay.objects.bulk_create(
-                [
-                    WorkCalendarDay(
-                        date=day,
-                        kind=kind,
-                        is_workday=kind in WorkCalendarDay.WORKING_KINDS,
-                        name=name,
-                        source=Source.CHINESECALENDAR,
-                    )
-                    for day, kind, name in official_days(year)
-                ],
+                [new_day(day, kind, name) for day, kind, name in official_days(year)],
                 ignore_conflicts=True,  # a concurrent first use copying the same year
             )
             written[year] = len(rows)
@@ -271,15 +274,7 @@ def _enter_year(actor, year, plan, holidays_text, makeup_text) -> int:
         replaced = len(list(existing))
         existing.delete()
         WorkCalendarDay.objects.bulk_create(
-            WorkCalendarDay(
-                date=day,
-                kind=kind,
-                is_workday=kind in WorkCalendarDay.WORKING_KINDS,
-                name=name,
-                source=Source.ADMIN,
-                updated_by=actor,
-                updated_at=now,
-            )
+            new_day(day, kind, name, source=Source.ADMIN, actor=actor, at=now)
             for day, (kind, name) in sorted(plan.items())
         )
         holidays = sum(1 for kind, _ in plan.values() if kind == Kind.HOLIDAY)
