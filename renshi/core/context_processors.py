@@ -18,6 +18,9 @@ def navigation(request):
             "exams": user.role in roles.RUN_EXAMS,
             "review": user.role in roles.REVIEW_APPLICATIONS,
             "proctor": user.role == roles.Role.PROCTOR,
+            # Service-hall item editors (renshi.hall.roles.EDIT_ITEMS; core imports no app).
+            "hall": user.role
+            in (roles.Role.PERSONNEL, roles.Role.ESTABLISHMENT, roles.Role.SECTION_CHIEF),
             "examiner": user.role == roles.Role.EXAMINER,
         }
     }
