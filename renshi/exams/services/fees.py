@@ -20,6 +20,8 @@ from renshi.exams.models import (
     FeeWaiver,
     WaiverStatus,
 )
+from renshi.payments import services as payments
+from renshi.payments.errors import PaymentError
 
 PAYER_PREFIX = "exams.application"
 
@@ -50,7 +52,7 @@ def _payable(application, now) -> None:
 def payment_start(*, application_id, candidate, channel: str, return_url: str, now=None):
     """Open (or reopen) the one order of this application and return its cashier URL.
 
-    _payments().order_open closes any earlier open order at the gateway first, so clicking
+    payments.order_open closes any earlier open order at the gateway first, so clicking
     "pay" twice never leaves two orders that could both be paid."""
     now = now or timezone.now()
     application = Application.objects.select_related("exam", "position").get(
@@ -60,10 +62,8 @@ def payment_start(*, application_id, candidate, channel: str, return_url: str, n
     amount = fee_due(application)
     if amount == 0:
         raise ExamError("您的减免申请已批准，无需缴费")
-    from renshi.payments.errors import PaymentError
-
     try:
-        order = _payments().order_open(
+        order = payments.order_open(
             payer_ref=application.payer_ref,
             amount=amount,
             subject=f"{application.exam.name} 考务费",
@@ -72,7 +72,7 @@ def payment_start(*, application_id, candidate, channel: str, return_url: str, n
         )
         if order.status == "paid":  # an earlier order turned out paid when it was closed
             raise ExamError("您已完成缴费，无需重复缴费")
-        return order, _payments().order_pay_url(order, return_url=return_url)
+        return order, payments.order_pay_url(order, return_url=return_url)
     except PaymentError as exc:
         raise ExamError(exc.message) from exc
 
@@ -206,10 +206,3 @@ def waiver_decide(*, waiver_id, actor, approve: bool, reason: str = "") -> FeeWa
             after={"status": waiver.status, "reason": reason},
         )
     return waiver
-
-
-def _payments():
-    """payments' services, imported when first needed (exams loads before payments' views)."""
-    from renshi.payments import services
-
-    return services

@@ -23,6 +23,7 @@ from renshi.exams.models import (
     RatioBasis,
 )
 from renshi.exams.services.applications import area_release
+from renshi.payments import services as payments
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,6 @@ def _cancel_applications(position_id, actor):
 def refund_cancelled(*, application_id, actor, reason="cancelled_position"):
     """Refund the fee of an application whose position was cancelled (on request, or for
     everyone left when the re-apply window closes)."""
-    from renshi.payments import services as payments
-
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
         if application.status != ApplicationStatus.CANCELLED:

@@ -7,14 +7,9 @@ from django.utils import timezone
 from renshi.exams.models import Application, ApplicationStatus, Exam, ExamStatus, FeeStatus
 from renshi.exams.services.applications import applications_expire_unpaid
 from renshi.exams.services.ratio import refunds_for_cancelled
+from renshi.payments import services as payments
 
 log = logging.getLogger(__name__)
-
-
-def _payments():
-    from renshi.payments import services
-
-    return services
 
 
 def settle_open_orders(exam) -> int:
@@ -25,10 +20,10 @@ def settle_open_orders(exam) -> int:
         exam=exam, status=ApplicationStatus.APPROVED, fee_status=FeeStatus.UNPAID
     )
     for application in unpaid.iterator():
-        order = _payments().order_current(application.payer_ref)
+        order = payments.order_current(application.payer_ref)
         if order is not None and order.status in ("created", "paying"):
             try:
-                _payments().order_query(order)
+                payments.order_query(order)
             except Exception:  # a gateway timeout leaves the application for the next tick
                 log.warning("order query failed for %s", order.out_trade_no, exc_info=True)
                 continue

@@ -29,6 +29,7 @@ from renshi.exams.models import (
 from renshi.exams.services import applications as services
 from renshi.exams.services import fees
 from renshi.exams.services.ratio import refund_cancelled
+from renshi.payments import services as payments
 
 CHANNELS = [("alipay", "支付宝"), ("wechat", "微信支付")]
 
@@ -188,7 +189,7 @@ def _stage_state(application):
 @candidate_required
 def application_detail(request, pk):
     application = _own_application(request, pk)
-    order = _payments().order_current(application.payer_ref)
+    order = payments.order_current(application.payer_ref)
     waiver = getattr(application, "waiver", None)
     now = timezone.now()
     return render(
@@ -268,10 +269,10 @@ def payment_return(request, pk):
     """The browser coming back from the cashier decides nothing: it asks the gateway (active
     query) and shows what the application's own state says."""
     application = _own_application(request, pk)
-    order = _payments().order_current(application.payer_ref)
+    order = payments.order_current(application.payer_ref)
     if order is not None and application.fee_status == FeeStatus.UNPAID:
         try:
-            _payments().order_query(order)
+            payments.order_query(order)
         except Exception:  # the gateway being slow must not break the page
             messages.info(request, "正在确认支付结果，请稍后刷新本页")
         application.refresh_from_db()
@@ -331,10 +332,3 @@ def refund_request(request, pk):
     except ExamError as exc:
         messages.error(request, exc.message)
     return redirect("exams:application_detail", application.pk)
-
-
-def _payments():
-    """payments' services, imported when first needed (exams loads before payments' views)."""
-    from renshi.payments import services
-
-    return services
