@@ -99,6 +99,11 @@ def normalise(data: dict, *, where=lambda *path: "") -> tuple[dict, list[str]]:
         role = s.get("role")
         if role not in Role.values:
             err(("steps", i, "role"), f"办理环节「{code}」的角色「{role}」无效")
+        elif i == 0 and role != Role.HALL_WINDOW:
+            # The first step is the intake (受理/补正/不予受理), which the law gives the window.
+            err(("steps", i, "role"), "第1个办理环节应为窗口受理(角色 hall_window)")
+        elif i > 0 and role == Role.HALL_WINDOW:
+            err(("steps", i, "role"), f"办理环节「{code}」：窗口只办理第1个环节(受理)")
         if not _positive_int(s.get("limit_days")):
             err(("steps", i, "limit_days"), f"办理环节「{code}」的时限应为正整数(工作日)")
         sign_mode = s.get("sign_mode", "any")
@@ -247,6 +252,7 @@ def item_document(item, version) -> dict:
         "name": item.name,
         "section": item.section,
         "active": item.active,
+        **({"effect": item.effect} if item.effect else {}),
         **version.content(),
     }
 

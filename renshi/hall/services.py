@@ -6,7 +6,7 @@ from django.utils import timezone
 from renshi.core.audit import audit_record, changed
 from renshi.hall import definitions
 from renshi.hall.errors import HallError
-from renshi.hall.models import CONTENT_FIELDS, ItemVersion, ServiceItem, VersionStatus
+from renshi.hall.models import CONTENT_FIELDS, Effect, ItemVersion, ServiceItem, VersionStatus
 
 OPEN = (VersionStatus.DRAFT, VersionStatus.REVIEW)
 
@@ -29,14 +29,19 @@ def _check_item(code, name, section):
 
 
 @transaction.atomic
-def item_create(*, actor, code, name, section, **content) -> ItemVersion:
+def item_create(*, actor, code, name, section, effect="", **content) -> ItemVersion:
     """A new item with its first draft version (the content is validated)."""
     _check_item(code, name, section)
+    if effect not in Effect.values:
+        raise HallError(f"事项的人事数据影响「{effect}」无效", field="effect")
     cleaned = definitions.validate(content)
     try:
         with transaction.atomic():
             item = ServiceItem.objects.create(
-                code=code.strip(), name=name.strip(), section=definitions.section_key(section)
+                code=code.strip(),
+                name=name.strip(),
+                section=definitions.section_key(section),
+                effect=effect,
             )
     except IntegrityError:
         raise HallError(f"事项编码「{code}」已存在", field="code") from None
@@ -193,6 +198,8 @@ def yaml_import(*, actor, text, publish=False) -> list[ItemVersion]:
             errors.append(f"{where('name')}缺少事项名称(name)")
         if definitions.section_key(doc.get("section")) is None:
             errors.append(f"{where('section')}承办科室「{doc.get('section')}」无效")
+        if (doc.get("effect") or "") not in Effect.values:
+            errors.append(f"{where('effect')}人事数据影响「{doc.get('effect')}」无效")
         content, problems = definitions.normalise(doc, where=where)
         errors += problems
         plans.append((code, doc, content))
@@ -205,20 +212,23 @@ def yaml_import(*, actor, text, publish=False) -> list[ItemVersion]:
     result = []
     for code, doc, content in plans:
         name, section = str(doc["name"]).strip(), definitions.section_key(doc["section"])
+        effect = doc.get("effect") or ""
         item = ServiceItem.objects.select_for_update().filter(code=code).first()
         if item is None:
-            version = item_create(actor=actor, code=code, name=name, section=section, **content)
+            version = item_create(
+                actor=actor, code=code, name=name, section=section, effect=effect, **content
+            )
         else:
-            if (item.name, item.section) != (name, section):
+            if (item.name, item.section, item.effect) != (name, section, effect):
                 audit_record(
                     actor=actor,
                     action="hall.item_update",
                     obj=item,
-                    before={"name": item.name, "section": item.section},
-                    after={"name": name, "section": section},
+                    before={"name": item.name, "section": item.section, "effect": item.effect},
+                    after={"name": name, "section": section, "effect": effect},
                 )
-                item.name, item.section = name, section
-                item.save(update_fields=["name", "section"])
+                item.name, item.section, item.effect = name, section, effect
+                item.save(update_fields=["name", "section", "effect"])
             version = item.versions.filter(status__in=OPEN).first()
             current = published_version(item)
             if version is None and current and current.content() == content:

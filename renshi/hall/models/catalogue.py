@@ -1,4 +1,4 @@
-"""The online service hall (电子政务办事大厅): service items and cases. See docs/architecture.md.
+"""The item catalogue (事项目录) of the online service hall. See docs/architecture.md.
 
 An item (事项) has versions; exactly one version is published at a time and a published
 version never changes (a case stays on the version it started with).
@@ -27,10 +27,21 @@ class VersionStatus(models.TextChoices):
     RETIRED = "retired", "已停用"
 
 
+class Effect(models.TextChoices):
+    """What concluding a case of the item does to the personnel database (renshi.hall.effects)."""
+
+    NONE = "", "无"
+    TRANSFER_IN = "transfer_in", "调入：受理时预留编制，办结时调入并占编"
+    SLOT_USE = "slot_use", "用编：受理时预留编制，办结时入编"
+    RETIRE = "retire", "退休：办结时退休并出编"
+
+
 class ServiceItem(models.Model):
     code = models.CharField("事项编码", max_length=40, unique=True)
     name = models.CharField("事项名称", max_length=100)
     section = models.CharField("承办科室", max_length=20, choices=Section.choices)
+    # Code, not content: which service of the personnel database a concluded case calls.
+    effect = models.CharField("对人事数据的影响", max_length=20, choices=Effect.choices, blank=True)
     active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
