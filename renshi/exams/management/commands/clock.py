@@ -4,8 +4,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # What must happen on its own, in order, every tick: pull payments whose notification is late,
-# follow refunds, apply passed exam deadlines, and (demo) re-send the simulator's notifications.
-JOBS = ["query_stale_orders", "exams_tick", "paysim_deliver"]
+# follow refunds, apply passed exam deadlines, (demo) re-send the simulator's notifications, and
+# send the service hall's deadline reminders.
+JOBS = ["query_stale_orders", "exams_tick", "paysim_deliver", "hall_tick"]
 
 
 class Command(BaseCommand):
