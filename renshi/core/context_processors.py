@@ -22,5 +22,11 @@ def navigation(request):
             "hall": user.role
             in (roles.Role.PERSONNEL, roles.Role.ESTABLISHMENT, roles.Role.SECTION_CHIEF),
             "examiner": user.role == roles.Role.EXAMINER,
+            # Service-hall cases (renshi.hall.views_cases): units file, the window takes in,
+            # bureau roles handle tasks, chiefs follow up bad ratings.
+            "hall_unit": user.role == roles.Role.UNIT_CLERK,
+            "hall_window": user.role == roles.Role.HALL_WINDOW,
+            "hall_staff": user.role in roles.BUREAU_ROLES,
+            "hall_chief": user.role in (roles.Role.SECTION_CHIEF, roles.Role.BUREAU_LEADER),
         }
     }
