@@ -94,11 +94,14 @@ def _workdays_after(start: datetime.date, end: datetime.date) -> int:
 
 
 def lock(case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("item", "version", "unit", "reservation")
-        .get(pk=case.pk)
-    )
+    """The case row, locked, then read afresh with what it refers to.
+
+    The lock is taken without joins: after waiting for another transaction PostgreSQL re-checks a
+    locked row but not the rows joined to it, so a reservation set by a concurrent acceptance
+    would read as missing and a withdrawal would not give the slot back."""
+    if not Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True):
+        raise Case.DoesNotExist(f"case {case.pk}")
+    return Case.objects.select_related("item", "version", "unit", "reservation").get(pk=case.pk)
 
 
 def _event(case, actor, action, title, note="", public=True, **payload) -> CaseEvent:
@@ -216,14 +219,17 @@ def can_handle(user, task) -> bool:
     return user.role == task.role
 
 
+STALE_VERBS = {TaskStatus.DONE: "办理", TaskStatus.RETURNED: "退回"}
+
+
 def _lock_task(case, task) -> CaseTask:
     task = CaseTask.objects.select_for_update().get(pk=task.pk, case=case)
     if task.status != TaskStatus.OPEN:
-        who = f"已由{task.done_by}" if task.done_by_id else "已"
-        raise HallError(
-            f"「{task.step_name}」{who}{task.get_status_display()}，请刷新页面查看最新进度",
-            field="stale",
-        )
+        if task.done_by_id and task.status in STALE_VERBS:
+            what = f"已由{task.done_by}{STALE_VERBS[task.status]}"
+        else:
+            what = "已取消（办件已流转）"
+        raise HallError(f"「{task.step_name}」{what}，请刷新页面查看最新进度", field="stale")
     return task
 
 
@@ -362,6 +368,14 @@ def request_supplement(*, actor, case, items: list[dict], note: str = "") -> Cas
             clean.append({"name": name[:100], "reason": str(entry.get("reason", "")).strip()[:200]})
     if not clean:
         raise HallError("请列出需要补正的全部材料")
+    # 一次性告知 (§32): a required material left off the notice could never be asked for again.
+    listed = {e["name"] for e in clean}
+    left_out = [name for name in missing_materials(case) if name not in listed]
+    if left_out:
+        raise HallError(
+            f"一次性告知须列明全部缺少的材料，以下材料尚未列入：{'、'.join(left_out)}",
+            field="items",
+        )
     lines = "\n".join(
         f"{i}. {e['name']}" + (f"：{e['reason']}" if e["reason"] else "")
         for i, e in enumerate(clean, 1)
@@ -619,11 +633,12 @@ def recall(*, actor, case, task) -> Case:
         raise HallError("只能撤回自己同意的环节")
     if task.step_index != case.step_index - 1 or task.sign_mode == "all" or task.step_index == 0:
         raise HallError("该环节已无法撤回")
-    if (
-        CaseTask.objects.filter(case=case, step_index=case.step_index)
-        .exclude(status__in=(TaskStatus.OPEN, TaskStatus.CANCELLED))
-        .exists()
-    ):
+    # Only the signature that moved the case on; tasks of earlier rounds (before a return) have
+    # lower ids and do not count.
+    later = CaseTask.objects.filter(case=case, pk__gt=task.pk)
+    if later.filter(step_index=task.step_index).exists():
+        raise HallError("该环节已无法撤回")
+    if later.filter(step_index=case.step_index).exclude(status=TaskStatus.OPEN).exists():
         raise HallError("下一环节已经办理，不能撤回")
     _cancel_open_tasks(case)
     case.step_index = task.step_index
@@ -644,6 +659,7 @@ def claim(*, actor, case, task) -> CaseTask:
     task.assignee = actor
     task.save(update_fields=["assignee"])
     _event(case, actor, "claim", f"{task.step_name}：认领", public=False)
+    _audit(case, actor, "claim", after={"step": task.step_code, "assignee": actor.pk})
     return task
 
 
@@ -656,6 +672,10 @@ def delegate(*, actor, case, task, to_user, note: str = "") -> CaseTask:
         raise HallError("只能转办给同一角色的在岗人员")
     if to_user.pk == getattr(actor, "pk", None) or to_user.pk == task.assignee_id:
         raise HallError("不能转办给自己")
+    if CaseTask.objects.filter(
+        case=case, step_index=task.step_index, status=TaskStatus.OPEN, assignee=to_user
+    ).exists():
+        raise HallError(f"{to_user}已有本环节的会签任务，不能再转办给他")
     before = task.assignee_id
     task.delegated_from = actor
     task.assignee = to_user
@@ -880,6 +900,10 @@ def rate(*, actor, case, level: int, comment: str = "") -> Rating:
     )
     if not acting_unit_ok(actor, case):
         raise HallError("只有申请单位的经办人可以评价")
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        level = None
     if level not in RatingLevel.values:
         raise HallError("请选择评价等级", field="level")
     if Rating.objects.filter(case=case).exists():
@@ -904,7 +928,8 @@ def follow_up(*, actor, rating, note: str) -> Rating:
     """整改回访 of a bad rating."""
     if not roles.has_role(actor, FOLLOW_UP_RATINGS):
         raise HallError("只有科长或局领导可以登记整改回访")
-    rating = Rating.objects.select_for_update().get(pk=rating.pk)
+    case = lock(rating.case)  # the case row first, as every service
+    rating = Rating.objects.select_for_update().get(pk=rating.pk, case=case)
     if not rating.is_bad:
         raise HallError("该评价不需要整改回访")
     if rating.followed_up_at:
@@ -914,6 +939,6 @@ def follow_up(*, actor, rating, note: str) -> Rating:
     rating.follow_up_note = note.strip()
     rating.followed_up_by, rating.followed_up_at = actor, timezone.now()
     rating.save(update_fields=["follow_up_note", "followed_up_by", "followed_up_at"])
-    _event(rating.case, actor, "follow_up", "差评整改回访", note=note, public=False)
-    _audit(rating.case, actor, "follow_up", note=note)
+    _event(case, actor, "follow_up", "差评整改回访", note=note, public=False)
+    _audit(case, actor, "follow_up", note=note)
     return rating

@@ -71,12 +71,24 @@ def _category(form, errors) -> str:
     return category
 
 
+NO_SUCH_PERSON = "人员库中没有与该身份证号码和姓名相符的在职人员"
+
+
 def _person(form):
     """The person the form names; the same message whether the number or the name is wrong,
     so a unit cannot probe the database for other units' people."""
     person = find_by_id_number(form["id_number"])
     if person is None or person.name != form["name"] or person.status != PersonStatus.ACTIVE:
-        raise HallError("人员库中没有与该身份证号码和姓名相符的在职人员", field="id_number")
+        raise HallError(NO_SUCH_PERSON, field="id_number")
+    return person
+
+
+def _person_at_conclusion(case):
+    """The person of an accepted case, for the bureau concluding it: the personnel service says
+    why it refuses (e.g. the person retired or left meanwhile)."""
+    person = find_by_id_number(case.form["id_number"])
+    if person is None:
+        raise HallError(f"人员库中已没有{case.form['name']}的记录，无法办结", field="id_number")
     return person
 
 
@@ -98,8 +110,11 @@ class Reserving(NoEffect):
     def on_close(self, case, actor):
         reservation = case.reservation
         if reservation is not None and reservation.status == ReservationStatus.OPEN:
-            establishment.reservation_release(
-                actor=actor, reservation=reservation, note=f"办件{case.number}未办成"
+            _personnel(
+                establishment.reservation_release,
+                actor=actor,
+                reservation=reservation,
+                note=f"办件{case.number}未办成",
             )
 
 
@@ -127,7 +142,7 @@ class TransferIn(Reserving):
         return cleaned
 
     def on_approve(self, case, actor):
-        person = _person(case.form)
+        person = _person_at_conclusion(case)
         _personnel(
             events.person_transfer,
             actor=actor,
@@ -162,10 +177,11 @@ class SlotUse(Reserving):
         }
         if errors:
             raise HallError("；".join(errors), errors=errors)
-        if find_by_id_number(cleaned["id_number"]) is not None:
-            raise HallError(
-                "该身份证号码已在人员库中，调入请办理「人员调动(调入)」", field="id_number"
-            )
+        known = find_by_id_number(cleaned["id_number"])
+        # Said only when the name matches too, so a unit cannot probe ID numbers; any other
+        # clash is refused by the personnel database when the case is concluded.
+        if known is not None and known.name == cleaned["name"]:
+            raise HallError("该人员已在人员库中，调入请办理「人员调动(调入)」", field="id_number")
         return cleaned
 
     def on_approve(self, case, actor):
@@ -200,14 +216,14 @@ class Retire(NoEffect):
             raise HallError("；".join(errors), errors=errors)
         person = _person(cleaned)
         if not person.unit.path.startswith(unit.path):
-            raise HallError("人员库中没有与该身份证号码和姓名相符的在职人员", field="id_number")
+            raise HallError(NO_SUCH_PERSON, field="id_number")
         return cleaned
 
     def on_approve(self, case, actor):
         _personnel(
             events.person_retire,
             actor=actor,
-            person=_person(case.form),
+            person=_person_at_conclusion(case),
             date=timezone.localdate(),
             document_number=case.number,
         )

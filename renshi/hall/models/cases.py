@@ -16,6 +16,7 @@ Deadlines are dates in working days (renshi.core.workdays): the start day is not
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -215,6 +216,12 @@ class CaseTask(models.Model):
 class CaseEventQuerySet(AuditQuerySet):
     """Append-only, like the audit trail: a case's history is never rewritten."""
 
+    def update(self, **kwargs):
+        raise PermissionDenied("办件记录不可修改")
+
+    def delete(self):
+        raise PermissionDenied("办件记录不可删除")
+
 
 class CaseEvent(models.Model):
     """One line of a case's history; the public ones make up the progress lookup (进度查询)."""
@@ -242,10 +249,11 @@ class CaseEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied("办件记录不可修改")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("办件记录不可删除")
 
 
 class NoticeKind(models.TextChoices):
