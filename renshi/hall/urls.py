@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renshi.hall import views
+from renshi.hall import views, views_stats
 from renshi.hall import views_cases as vc
 
 app_name = "hall"
@@ -53,4 +53,6 @@ urlpatterns = [
     path("ratings/", vc.follow_ups, name="follow_ups"),
     path("ratings/<int:rating_pk>/follow-up/", vc.follow_up, name="follow_up"),
     path("progress/", vc.progress, name="progress"),
+    # Statistics (办件统计, issue 5 item 7): bureau roles.
+    path("stats/", views_stats.stats, name="stats"),
 ]
