@@ -1,7 +1,10 @@
 """CPU time per application submission, in-process (Django test client against the same
 database as the server would use), after bench/prepare_registration.py.
 
-DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/cpu_submit.py [N]
+DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/cpu_submit.py [N] [--profile]
+Uses the last N + 20 sessions of bench/out/reg_sessions.txt (BENCH_SKIP=K: skip K more first,
+so that several runs after one prepare_registration.py each submit for fresh candidates).
+--profile: cProfile the N submissions and print the 40 costliest functions (cumulative and own).
 """
 
 import os
@@ -20,25 +23,39 @@ django.setup()
 from django.test import Client  # noqa: E402
 
 CSRF = "benchbenchbenchbenchbenchbench12"
+BODY = f"declared=on&csrfmiddlewaretoken={CSRF}"
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 300
+    profile = "--profile" in sys.argv
+    skip = int(os.environ.get("BENCH_SKIP", "0"))
     keys = Path("bench/out/reg_sessions.txt").read_text().split()
     paths = Path("bench/out/reg_positions.txt").read_text().split()
     client = Client(HTTP_HOST="127.0.0.1")
 
     def submit(i):
-        client.cookies["sessionid"] = keys[-1 - i]
+        client.cookies["sessionid"] = keys[-1 - skip - i]
         client.cookies["csrftoken"] = CSRF
-        response = client.post(
-            paths[i % len(paths)], {"declared": "on", "csrfmiddlewaretoken": CSRF}
+        response = client.post(  # the form as browsers (and bench/registration.lua) send it
+            paths[i % len(paths)], BODY, content_type="application/x-www-form-urlencoded"
         )
         if response.status_code != 302 or "/exams/my/" not in response["Location"]:
             raise SystemExit(f"submission {i} failed: {response.status_code}")
 
     for i in range(20):  # warm: connections, prepared statements, caches
         submit(i)
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile(time.process_time)  # CPU, not waiting on the database
+        profiler.runcall(lambda: [submit(i) for i in range(20, 20 + n)])
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "40")))
+        stats.sort_stats("tottime").print_stats(int(os.environ.get("PROFILE_LINES", "40")))
+        return
     wall, cpu = time.perf_counter(), time.process_time()
     for i in range(20, 20 + n):
         submit(i)

@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 
 from renshi.core.models import User  # noqa: E402
 from renshi.core.roles import Role  # noqa: E402
-from renshi.exams import demo  # noqa: E402
+from renshi.exams import demo, education_copy  # noqa: E402
 from renshi.exams.models import (  # noqa: E402
     Application,
     Candidate,
@@ -125,6 +125,7 @@ def candidates(n: int) -> list[Candidate]:
         ),
         batch_size=2000,
     )
+    education_copy.fill([c.pk for c in made])  # as the profile service keeps it
     return existing + made
 
 

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 from renshi.core import crypto
 from renshi.core.idnumbers import birth_date_of, make_id_number, mask_id, mask_phone, sex_of
 from renshi.core.roles import Role
+from renshi.exams import education_copy
 from renshi.exams.models import (
     Announcement,
     AnnouncementKind,
@@ -251,6 +252,7 @@ def _candidates(n, rng) -> list[Candidate]:
             )
         )
     Education.objects.bulk_create(educations)
+    education_copy.fill([c.pk for c in people])
     return people
 
 
@@ -280,6 +282,7 @@ def _demo_candidate() -> Candidate:
         started_on=datetime.date(2017, 9, 1),
         graduated_on=datetime.date(2021, 7, 1),
     )
+    education_copy.refresh(candidate.pk)
     return candidate
 
 

@@ -305,6 +305,10 @@ class Candidate(models.Model):
     suspended = models.BooleanField(
         _("已冻结"), default=False, help_text=_("身份号码被申诉找回后冻结原账号")
     )
+    # The education rows as JSON (exams.education_copy), rewritten with them under the
+    # candidate's lock: a submission checks eligibility without reading the rows. NULL: no
+    # copy (rows written by a bulk loader) — the rows are read.
+    educations_copy = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("考生")

@@ -8,6 +8,7 @@ Rows are locked without joins: PostgreSQL re-checks a join against the updated r
 waiting for a lock, and a joined position the candidate just left would make the row vanish.
 """
 
+import contextlib
 import datetime
 
 from django.db import IntegrityError, transaction
@@ -118,6 +119,17 @@ def _auto_decide(application, checks):
     return False
 
 
+def _submission_transaction(capped: bool):
+    """On PostgreSQL an uncapped submission is one INSERT statement (fastinsert.insert_family),
+    atomic by itself: in autocommit it needs no BEGIN and COMMIT round trips. A capped area
+    (its counter row is locked first), another database (three statements) or a caller's
+    transaction (the error must not abort it: a savepoint) keep the atomic block."""
+    connection = transaction.get_connection()
+    if capped or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return transaction.atomic()
+    return contextlib.nullcontext()
+
+
 def application_submit(*, candidate, position, declared: bool, now=None) -> Application:
     """Apply to one position. A second application to the same exam is refused."""
     now = now or timezone.now()
@@ -129,9 +141,11 @@ def application_submit(*, candidate, position, declared: bool, now=None) -> Appl
     checks = _checks_or_refuse(candidate, position, declared=declared, today=now.date())
     # A second application to the exam is refused by the unique constraint (no pre-check:
     # the constraint is the one answer that holds under concurrency).
+    capped = _capped(position.area_id, known=position.area if position.area_id else None)
     try:
-        with transaction.atomic():
-            _area_take(position.area_id, known=position.area if position.area_id else None)
+        with _submission_transaction(capped):
+            if capped:
+                _area_take(position.area_id, known=position.area)
             application = Application(
                 exam=exam,
                 candidate=candidate,

@@ -22,7 +22,7 @@ from renshi.core import codes, crypto, idnumbers, notify
 from renshi.core.audit import audit_record, changed, snapshot
 from renshi.core.models import User
 from renshi.core.roles import Role
-from renshi.exams import photos, throttle
+from renshi.exams import education_copy, photos, throttle
 from renshi.exams.errors import ExamError
 from renshi.exams.models import Candidate, Education, IdReclaim, ReclaimStatus, WorkExperience
 
@@ -272,6 +272,8 @@ def _save_row(*, actor, candidate, row, fields, data, action):
             setattr(row, field, data[field])
     row.candidate = candidate
     row.save()
+    if isinstance(row, Education):
+        education_copy.refresh(candidate.pk)
     old, new = changed(before, snapshot(row, fields))
     audit_record(
         actor=actor,
@@ -326,6 +328,8 @@ def profile_row_delete(*, actor, row) -> None:
         before=snapshot(row, fields),
     )
     row.delete()
+    if isinstance(row, Education):
+        education_copy.refresh(row.candidate_id)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from renshi.core import crypto
 from renshi.core.idnumbers import birth_date_of, mask_id, mask_phone, sex_of
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
+from renshi.exams import education_copy
 from renshi.exams.models import (
     Candidate,
     Education,
@@ -106,6 +107,8 @@ def make_candidate(
         major_name=major_name,
         graduated_on=datetime.date(2020, 7, 1),
     )
+    education_copy.refresh(candidate.pk)  # as the profile service keeps it
+    candidate.refresh_from_db(fields=["educations_copy"])
     candidate.id_number = number  # the plain number, for tests that type it in
     candidate.phone = phone
     return candidate

@@ -8,10 +8,12 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from renshi.core import notify
+from renshi.core.models import AuditEvent
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
 from renshi.exams.errors import ExamError, StaleDecision
-from renshi.exams.models import Application, ApplicationStatus, ExamArea
+from renshi.exams.models import Application, ApplicationEvent, ApplicationStatus, ExamArea
 from renshi.exams.services import applications as services
 from renshi.exams.tests.factories import make_candidate, make_exam, make_position
 
@@ -81,6 +83,34 @@ def test_200_clients_with_duplicates_and_a_full_area_lose_and_double_nothing():
     # Nobody lost: the 120 places went to 120 different candidates; each of the other 30
     # was told the area is full (a double-submitter may hear both answers).
     assert len(per_candidate) == 120 and len(full) >= 30
+
+
+def test_uncapped_double_submissions_outside_a_transaction_keep_one_application_each():
+    """Uncapped, each submission is one statement in autocommit (no BEGIN/COMMIT): the
+    unique constraint still answers the duplicates, and every application has exactly its
+    timeline row, its audit row and its SMS."""
+    exam = make_exam()  # no area capacity
+    positions = [make_position(exam) for _ in range(5)]
+    candidates = [make_candidate(name=f"考生{i}") for i in range(60)]
+    jobs = [(c, positions[(i + k) % 5]) for i, c in enumerate(candidates) for k in (0, 1)]
+
+    def job(candidate, position):
+        return lambda: services.application_submit(
+            candidate=candidate, position=position, declared=True
+        )
+
+    done, refused = run_clients([job(c, p) for c, p in jobs])
+
+    apps = Application.objects.filter(exam=exam)
+    assert len(done) == len(refused) == apps.count() == 60
+    assert all("只能报考一个职位" in e.message for e in refused)
+    assert set(apps.values_list("candidate_id", flat=True)) == {c.pk for c in candidates}
+    ids = {str(pk) for pk in apps.values_list("pk", flat=True)}
+    events = ApplicationEvent.objects.filter(kind="submitted")
+    assert sorted(events.values_list("application_id", flat=True)) == sorted(map(int, ids))
+    audit = AuditEvent.objects.filter(action="application.submit")
+    assert sorted(audit.values_list("object_id", flat=True)) == sorted(ids)
+    assert len([m for m in notify.outbox if "请等待资格审查" in m.text]) == 60
 
 
 def test_a_review_racing_a_change_of_position_never_approves_the_left_position():

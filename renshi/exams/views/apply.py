@@ -7,7 +7,6 @@ import time
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renshi.core.roles import Role
-from renshi.exams import eligibility
+from renshi.exams import education_copy, eligibility
 from renshi.exams.errors import ExamError
+from renshi.exams.hotreads import CompiledGet
 from renshi.exams.models import (
     Application,
     ApplicationStatus,
@@ -70,6 +70,7 @@ class ApplyForm(forms.Form):
 
 _positions: dict[int, tuple[float, Position]] = {}  # this process's copies, see _position()
 POSITION_SECONDS = 10
+position_with_exam = CompiledGet(lambda: Position.objects.select_related("exam", "area"))
 
 
 def _position(pk) -> Position:
@@ -81,7 +82,9 @@ def _position(pk) -> Position:
     now = time.monotonic()
     hit = _positions.get(pk)
     if hit is None or hit[0] <= now:
-        position = get_object_or_404(Position.objects.select_related("exam", "area"), pk=pk)
+        position = position_with_exam(pk)
+        if position is None:
+            raise Http404
         if len(_positions) > 5000:
             _positions.clear()
         hit = _positions[pk] = (now + POSITION_SECONDS, position)
@@ -97,9 +100,9 @@ def apply(request, position_pk):
     A second submission to the same exam is told by the unique constraint."""
     position = _position(position_pk)
     candidate = request.candidate
-    # Work experience matters only to positions that ask for grassroots years.
-    wanted = ["educations", "works"] if position.min_grassroots_years else ["educations"]
-    prefetch_related_objects([candidate], *wanted)
+    # Education from the copy on the candidate row (no query); work experience matters only
+    # to positions that ask for grassroots years.
+    education_copy.prefetch(candidate, works=bool(position.min_grassroots_years))
     form = ApplyForm(request.POST or None)
     existing = None
     if request.method == "POST" and form.is_valid():
