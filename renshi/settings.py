@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "renshi.exams",
     "renshi.payments",
     "renshi.hall",
+    "renshi.portal",
+    "renshi.policies",
+    "renshi.sunshine",
+    "renshi.talent",
     "renshi.api",
 ]
 

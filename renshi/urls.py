@@ -7,6 +7,10 @@ urlpatterns = [
     path("exams/", include("renshi.exams.urls")),
     path("pay/", include("renshi.payments.urls")),
     path("hall/", include("renshi.hall.urls")),
+    path("site/", include("renshi.portal.urls")),
+    path("policies/", include("renshi.policies.urls")),
+    path("sunshine/", include("renshi.sunshine.urls")),
+    path("talent/", include("renshi.talent.urls")),
     path("api/v1/", include("renshi.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

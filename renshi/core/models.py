@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from renshi.core.roles import ADMIN_ROLES, BUREAU_ROLES, Role
+from renshi.core.roles import ADMIN_ROLES, BUREAU_ROLES, PORTAL_STAFF_ROLES, Role
 
 
 class User(AbstractUser):
@@ -26,7 +26,12 @@ class User(AbstractUser):
     @property
     def needs_two_factor(self) -> bool:
         """Bureau staff and the three administrators log in with a second factor."""
-        return self.role in BUREAU_ROLES or self.role in ADMIN_ROLES or self.is_superuser
+        return (
+            self.role in BUREAU_ROLES
+            or self.role in PORTAL_STAFF_ROLES
+            or self.role in ADMIN_ROLES
+            or self.is_superuser
+        )
 
 
 class AuditQuerySet(models.QuerySet):

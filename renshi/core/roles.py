@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     HALL_WINDOW = "hall_window", _("办事大厅窗口")
     SECTION_CHIEF = "section_chief", _("科长")
     BUREAU_LEADER = "bureau_leader", _("局领导")
+    WEB_EDITOR = "web_editor", _("网站编辑")
+    DISCIPLINE = "discipline", _("纪检监察")
     UNIT_CLERK = "unit_clerk", _("单位人事专员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
@@ -30,6 +32,9 @@ BUREAU_ROLES = frozenset(
         Role.BUREAU_LEADER,
     }
 )
+# Bureau staff outside the business sections: the website's editors and the discipline office
+# (the only ones who see who filed a report). They log in with a second factor like the others.
+PORTAL_STAFF_ROLES = frozenset({Role.WEB_EDITOR, Role.DISCIPLINE})
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 # Who reads the personnel base database across all units (clerks read their own subtree).
