@@ -36,6 +36,7 @@ demo: install assets
 	$(PY) manage.py load_demo_exams
 	$(PY) manage.py load_demo_exam_admin
 	$(PY) manage.py load_service_items
+	$(PY) manage.py load_demo_cases
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Renshi demo: http://$(HOST):$(PORT)/  (accounts above; Ctrl-C to stop)"
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \

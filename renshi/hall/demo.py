@@ -229,10 +229,16 @@ class CasePlanner:
         clerk = self.clerks.get(unit_id)
         window = self.members("hall_window")[0]
         running_days = sum(s["limit_days"] for s in steps[1:])
-        if status in (CaseStatus.RECEIVED, CaseStatus.SUPPLEMENT):
-            received = cal.back(self.today, rng.randint(0, 6 if status == "supplement" else 2))
+        promised = version.promised_limit_days
+        if status == CaseStatus.RECEIVED:
+            received = cal.back(self.today, rng.choice([0, 0, 0, 1]))
+        elif status == CaseStatus.SUPPLEMENT:
+            received = cal.back(self.today, rng.randint(0, 6))
         elif status in (CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED):
-            received = cal.back(self.today, rng.randint(1, version.promised_limit_days + 4))
+            # Most running cases are within their time limit; about one in ten runs late.
+            late = rng.random() < 0.1
+            back = rng.randint(promised, promised + 8) if late else rng.randint(1, promised - 1)
+            received = cal.back(self.today, back)
         else:
             oldest = cal.between(self.today - datetime.timedelta(days=WINDOW_DAYS), self.today)
             received = cal.back(self.today, rng.randint(min(running_days + 2, oldest), oldest))
@@ -386,6 +392,8 @@ class CasePlanner:
         rng, cal = self.rng, self.cal
         stay_open = status in (CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED)
         withdraw_at = rng.randint(1, len(version.steps) - 1) if status == "withdrawn" else None
+        # An open case waits at any of its steps, not mostly at the last one.
+        target = rng.randint(1, len(version.steps) - 1) if stay_open else None
         day, opened = accepted, at
         for index, step in enumerate(version.steps[1:], start=1):
             due = cal.add(day, step["limit_days"])
@@ -397,7 +405,7 @@ class CasePlanner:
             )
             end = cal.add(day, took)
             last = index == len(version.steps) - 1
-            if (stay_open and (end >= self.today or last)) or index == withdraw_at:
+            if (stay_open and (end >= self.today or index == target)) or index == withdraw_at:
                 for member in (
                     self.members(step["role"]) if step.get("sign_mode") == "all" else [None]
                 ):
@@ -608,3 +616,189 @@ def staff_by_role() -> dict:
     for pk, role in users.values_list("pk", "role"):
         staff[role].append(pk)
     return dict(staff)
+
+
+# --- The demo (load_demo_cases) -------------------------------------------------------------
+
+
+def load(*, count: int = 190, seed: int = 2026, log=print) -> dict | None:
+    """The demo's cases: `count` planned over the last three months plus a few through the
+    engine today (transfer-in, supplement, retirement, slot use); then the tick. None when the
+    database already has cases (the command is idempotent)."""
+    from django.db import transaction
+
+    from renshi.core.audit import audit_record
+    from renshi.hall.models import ItemVersion, VersionStatus
+    from renshi.hall.tick import tick
+    from renshi.personnel.models import Unit
+
+    if Case.objects.exists():
+        return None
+    versions = list(
+        ItemVersion.objects.filter(
+            status=VersionStatus.PUBLISHED, item__active=True, item__effect=""
+        ).select_related("item")
+    )
+    clerks = clerk_units()
+    rng = random.Random(seed)
+    names = dict(Unit.objects.values_list("id", "name"))
+    by_clerk = defaultdict(list)
+    for unit_id, clerk in sorted(clerks.items()):
+        by_clerk[clerk].append((unit_id, names[unit_id]))
+    others = [(pk, name) for pk, name in sorted(names.items()) if pk not in clerks]
+    # Each demo clerk's units file about as many cases as 15 other units together.
+    units = [u for group in by_clerk.values() for u in rng.choices(group, k=15)]
+    units += rng.sample(others, min(60, len(others)))
+    with transaction.atomic():
+        planner = CasePlanner(
+            versions=versions, units=units, clerks=clerks, staff=staff_by_role(), seed=seed
+        )
+        counts = write(planner.plan(count, open_share=0.35))
+        counts["engine"] = engine_cases(log=log)
+        audit_record(
+            actor="演示数据",
+            action="hall.demo.load",
+            object_type="hall.case",
+            object_id=str(seed),
+            label=f"办事大厅演示办件 {count} 件",
+            after=counts,
+        )
+    counts["tick"] = tick()
+    return counts
+
+
+def engine_cases(*, log=print) -> int:
+    """A few cases with effects on the personnel database, run through the engine today."""
+    from django.contrib.auth import get_user_model
+
+    from renshi.hall.errors import HallError
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERS)}
+    made = 0
+    for step in (_filed_transfer, _supplement_transfer, _accepted_retirement, _accepted_slot_use):
+        try:
+            step(users)
+            made += 1
+        except (HallError, KeyError, LookupError) as e:
+            log(f"跳过演示办件（{step.__doc__}）：{getattr(e, 'message', e)}")
+    return made
+
+
+DEMO_USERS = ["hall_window", "clerk_caizheng", "clerk_jiaoyu", "clerk_zhongxin", "clerk_tiedong"]
+
+
+def _item(code):
+    from renshi.hall.models import ServiceItem
+
+    return ServiceItem.objects.get(code=code)
+
+
+def _materials(item, *, leave_out=0):
+    from renshi.hall.cases import published_version_of
+
+    names = [m["name"] for m in published_version_of(item).materials if not m["optional"]]
+    return names[: len(names) - leave_out]
+
+
+def _free_category(unit):
+    """A category in which the unit has a free slot (LookupError when none)."""
+    for line in unit.establishment.order_by("category"):
+        if line.available > 0:
+            return line.category
+    raise LookupError(f"{unit.name}没有空编")
+
+
+def _someone_elsewhere(unit):
+    from renshi.personnel.models import Person, PersonStatus
+
+    person = (
+        Person.objects.filter(status=PersonStatus.ACTIVE)
+        .exclude(unit__path__startswith=unit.path)
+        .order_by("id")
+        .first()
+    )
+    if person is None:
+        raise LookupError("没有可调入的人员")
+    return person
+
+
+def _transfer_form(unit):
+    from renshi.core.crypto import decrypt
+
+    person = _someone_elsewhere(unit)
+    category = _free_category(unit)
+    return {
+        "name": person.name,
+        "id_number": decrypt(person.id_number_cipher),
+        "category": category,
+    }
+
+
+def _file(clerk, code, form, *, leave_out=0):
+    from renshi.hall import cases
+    from renshi.personnel.selectors import scope_unit
+
+    item = _item(code)
+    return cases.case_file(
+        actor=clerk,
+        item=item,
+        unit=scope_unit(clerk),
+        applicant_name=str(clerk),
+        applicant_phone="13904120002",
+        form=form,
+        materials=_materials(item, leave_out=leave_out),
+    )
+
+
+def _filed_transfer(users):
+    """调入，待窗口受理"""
+    from renshi.personnel.selectors import scope_unit
+
+    clerk = users["clerk_caizheng"]
+    _file(clerk, "RS-003", _transfer_form(scope_unit(clerk)))
+
+
+def _supplement_transfer(users):
+    """调入，待补正"""
+    from renshi.hall import cases
+    from renshi.personnel.selectors import scope_unit
+
+    clerk = users["clerk_jiaoyu"]
+    case = _file(clerk, "RS-003", _transfer_form(scope_unit(clerk)), leave_out=1)
+    items = [{"name": n, "reason": "未提交"} for n in cases.missing_materials(case)]
+    cases.request_supplement(actor=users["hall_window"], case=case, items=items)
+
+
+def _accepted_retirement(users):
+    """退休审批，办理中"""
+    from renshi.core.crypto import decrypt
+    from renshi.hall import cases
+    from renshi.personnel.models import Person, PersonStatus
+    from renshi.personnel.selectors import scope_unit
+
+    clerk = users["clerk_zhongxin"]
+    unit = scope_unit(clerk)
+    person = (
+        Person.objects.filter(status=PersonStatus.ACTIVE, unit__path__startswith=unit.path)
+        .order_by("birth_date", "id")
+        .first()
+    )
+    if person is None:
+        raise LookupError("没有在职人员")
+    form = {"name": person.name, "id_number": decrypt(person.id_number_cipher)}
+    case = _file(clerk, "RS-005", form)
+    cases.accept(actor=users["hall_window"], case=case)
+
+
+def _accepted_slot_use(users):
+    """用编核准，办理中（已预留编制）"""
+    from renshi.core import idnumbers
+    from renshi.hall import cases
+    from renshi.personnel.selectors import scope_unit
+
+    clerk = users["clerk_tiedong"]
+    unit = scope_unit(clerk)
+    number = idnumbers.make_id_number("210302", datetime.date(1998, 5, 17), 218)
+    form = {"name": "林新编", "id_number": number, "category": _free_category(unit)}
+    case = _file(clerk, "BZ-001", form)
+    cases.accept(actor=users["hall_window"], case=case)
