@@ -55,6 +55,8 @@ def main():
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "40")))
         stats.sort_stats("tottime").print_stats(int(os.environ.get("PROFILE_LINES", "40")))
+        if os.environ.get("PROFILE_CALLEES"):
+            stats.print_callees(os.environ["PROFILE_CALLEES"])
         return
     wall, cpu = time.perf_counter(), time.process_time()
     for i in range(20, 20 + n):

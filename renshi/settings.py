@@ -201,7 +201,7 @@ CACHES = {
 }
 if env("REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "renshi.core.cache.RedisCache",  # Django's, one client per pool
         "LOCATION": env("REDIS_URL"),
     }
     # Sessions read from Redis and written through to the database (a Redis restart only

@@ -61,35 +61,55 @@ def insert_family(instance, children: list[tuple[type, dict]]) -> int:
     model = type(instance)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     values = {f.attname: getattr(instance, f.attname) for f in fields}
-    parent_sql, parent_fields = _statement(model, tuple(values), connection.vendor)
+    shape = tuple(
+        (child, tuple((name, _marker(value)) for name, value in child_values.items()))
+        for child, child_values in children
+    )
+    sql, parent_fields, child_fields = _family_statement(model, tuple(values), shape)
     params = [
         f.get_db_prep_save(v, connection)
         for f, v in zip(parent_fields, values.values(), strict=True)
     ]
-    quote = connection.ops.quote_name
-    parts = [f"p AS ({parent_sql} RETURNING {quote(model._meta.pk.column)} AS id)"]
-    for n, (child, child_values) in enumerate(children):
-        selects, columns = [], []
-        for name, value in child_values.items():
-            field = child._meta.get_field(name)
-            columns.append(quote(field.column))
-            if isinstance(value, NewId):
-                selects.append("p.id::text" if value.as_text else "p.id")
-            else:
-                selects.append("%s")
-                params.append(field.get_db_prep_save(value, connection))
-        table = quote(child._meta.db_table)
-        parts.append(
-            f"c{n} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (metadata)
-            f"SELECT {', '.join(selects)} FROM p)"
-        )
-    sql = "WITH " + ", ".join(parts) + " SELECT id FROM p"  # noqa: S608 (identifiers from metadata)
+    for (_child, child_values), value_fields in zip(children, child_fields, strict=True):
+        given = [v for v in child_values.values() if not isinstance(v, NewId)]
+        params += [
+            f.get_db_prep_save(v, connection) for f, v in zip(value_fields, given, strict=True)
+        ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
     instance._state.db = "default"
     return instance.pk
+
+
+def _marker(value) -> str:
+    if isinstance(value, NewId):
+        return "p.id::text" if value.as_text else "p.id"
+    return "%s"
+
+
+@functools.cache
+def _family_statement(model, names: tuple[str, ...], shape: tuple) -> tuple[str, tuple, tuple]:
+    """insert_family's statement for one shape of family, built once (PostgreSQL): the SQL,
+    the parent's fields and, per child, the fields whose values are bound parameters."""
+    connection = connections["default"]
+    quote = connection.ops.quote_name
+    parent_sql, parent_fields = _statement(model, names, connection.vendor)
+    parts = [f"p AS ({parent_sql} RETURNING {quote(model._meta.pk.column)} AS id)"]
+    child_fields = []
+    for n, (child, columns) in enumerate(shape):
+        fields = [child._meta.get_field(name) for name, _ in columns]
+        child_fields.append(
+            tuple(f for f, (_, mark) in zip(fields, columns, strict=True) if mark == "%s")
+        )
+        table = quote(child._meta.db_table)
+        parts.append(
+            f"c{n} AS (INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 (metadata)
+            f"SELECT {', '.join(mark for _, mark in columns)} FROM p)"
+        )
+    sql = "WITH " + ", ".join(parts) + " SELECT id FROM p"  # noqa: S608 (identifiers from metadata)
+    return sql, parent_fields, tuple(child_fields)
 
 
 def _with_id(values: dict, pk) -> dict:
