@@ -19,7 +19,7 @@ from django.utils import timezone
 from renshi.core import idnumbers, notify, roles, workdays
 from renshi.core.audit import audit_record
 from renshi.core.roles import Role
-from renshi.hall.effects import effect_of
+from renshi.hall.effects import effect_of, sealed
 from renshi.hall.errors import HallError
 from renshi.hall.models import (
     Case,
@@ -302,6 +302,7 @@ def case_file(
         raise HallError("；".join(errors), errors=errors)
     effect = effect_of(item)
     cleaned_form = effect.clean(form or {}, unit)
+    kept_form = sealed(cleaned_form)
 
     day = today()
     case = Case.objects.create(
@@ -315,7 +316,7 @@ def case_file(
         subject=(subject or effect.summary(cleaned_form)).strip()[:200],
         channel=channel,
         filed_by=actor,
-        form=cleaned_form,
+        form=kept_form,
     )
     handed_in = sorted(set(materials) | set(files))
     CaseMaterial.objects.bulk_create(
@@ -333,9 +334,8 @@ def case_file(
         note=note,
         materials=handed_in,
     )
-    _audit(
-        case, actor, "file", after={"item": item.code, "version": version.number, **cleaned_form}
-    )
+    shown = {k: v for k, v in kept_form.items() if not k.endswith("_cipher")}
+    _audit(case, actor, "file", after={"item": item.code, "version": version.number, **shown})
     _tell_applicant(case, f"已收件，查询码{case.check_code}，可凭办件编号和查询码查询进度。")
     return case
 
@@ -622,24 +622,45 @@ def return_to(*, actor, case, task, to_index: int | None = None, opinion: str) -
     return case
 
 
+def _recall_refusal(actor, case, task) -> str:
+    """Why `task` cannot be recalled by `actor` now ("" when it can)."""
+    if case.status != CaseStatus.IN_PROGRESS:
+        return f"办件当前状态为「{case.get_status_display()}」，不能撤回"
+    if task.done_by_id != getattr(actor, "pk", None) or task.decision != Decision.APPROVE:
+        return "只能撤回自己同意的环节"
+    if task.step_index != case.step_index - 1 or task.sign_mode == "all" or task.step_index == 0:
+        return "该环节已无法撤回"
+    # Only the signature that moved the case on; tasks of earlier rounds (before a return) have
+    # lower ids and do not count.
+    later = CaseTask.objects.filter(case=case, pk__gt=task.pk)
+    if later.filter(step_index=task.step_index).exists():
+        return "该环节已无法撤回"
+    if later.filter(step_index=case.step_index).exclude(status=TaskStatus.OPEN).exists():
+        return "下一环节已经办理，不能撤回"
+    return ""
+
+
+def recallable(user, case) -> CaseTask | None:
+    """The user's own approval of the previous step that `recall` would take back now."""
+    if case.status != CaseStatus.IN_PROGRESS or case.step_index < 2:
+        return None
+    task = (
+        CaseTask.objects.filter(case=case, step_index=case.step_index - 1, done_by=user.pk)
+        .order_by("-pk")
+        .first()
+    )
+    return task if task and not _recall_refusal(user, case, task) else None
+
+
 @transaction.atomic
 def recall(*, actor, case, task) -> Case:
     """撤回: the one who signed the previous 或签 step takes it back while nobody of the next
     step has acted yet."""
     case = lock(case)
-    _require_status(case, CaseStatus.IN_PROGRESS, doing="撤回")
     task = CaseTask.objects.select_for_update().get(pk=task.pk, case=case)
-    if task.done_by_id != getattr(actor, "pk", None) or task.decision != Decision.APPROVE:
-        raise HallError("只能撤回自己同意的环节")
-    if task.step_index != case.step_index - 1 or task.sign_mode == "all" or task.step_index == 0:
-        raise HallError("该环节已无法撤回")
-    # Only the signature that moved the case on; tasks of earlier rounds (before a return) have
-    # lower ids and do not count.
-    later = CaseTask.objects.filter(case=case, pk__gt=task.pk)
-    if later.filter(step_index=task.step_index).exists():
-        raise HallError("该环节已无法撤回")
-    if later.filter(step_index=case.step_index).exclude(status=TaskStatus.OPEN).exists():
-        raise HallError("下一环节已经办理，不能撤回")
+    refusal = _recall_refusal(actor, case, task)
+    if refusal:
+        raise HallError(refusal)
     _cancel_open_tasks(case)
     case.step_index = task.step_index
     case.save(update_fields=["step_index"])
@@ -723,7 +744,9 @@ def resume(*, actor, case) -> Case:
     for task in CaseTask.objects.filter(case=case, status=TaskStatus.OPEN):
         if task.due_date and paused:
             task.due_date = _add_workdays(task.due_date, paused)
-            task.save(update_fields=["due_date"])
+            # A new due date gets its own reminders from the tick.
+            task.warned_at = task.overdue_at = None
+            task.save(update_fields=["due_date", "warned_at", "overdue_at"])
     case.status = CaseStatus.IN_PROGRESS
     case.suspended_on = None
     case.warned_at = case.overdue_at = None

@@ -6,12 +6,15 @@ An item's `effect` names one of the classes below. Each one:
 - `fields` — what the filing form asks for (the unit enters it; it is kept in `Case.form`);
 - `clean(form, unit)` — the checked form, or HallError listing every problem;
 - `on_accept` (受理), `on_approve` (办结, approved), `on_close` (refused, withdrawn or denied).
+
+The case keeps the form through `sealed(form)`: an ID number is stored masked, its full value
+only encrypted (SM4, as on Person), so neither the case nor its audit row holds it in clear.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from renshi.core import idnumbers
+from renshi.core import crypto, idnumbers
 from renshi.hall.errors import HallError
 from renshi.hall.models import Effect
 from renshi.personnel.errors import PersonnelError
@@ -20,6 +23,23 @@ from renshi.personnel.services import establishment, events
 from renshi.personnel.services.people import find_by_id_number
 
 CATEGORIES = dict(EstablishmentCategory.choices)
+
+
+def sealed(form: dict) -> dict:
+    """The checked form as the case keeps it: `id_number` masked, `id_number_cipher` encrypted."""
+    if not form.get("id_number"):
+        return dict(form)
+    number = form["id_number"]
+    return form | {
+        "id_number": idnumbers.mask_id(number),
+        "id_number_cipher": crypto.encrypt(number),
+    }
+
+
+def id_number_of(form: dict) -> str:
+    """The full ID number of a kept form (older forms held it in clear)."""
+    cipher = form.get("id_number_cipher")
+    return crypto.decrypt(cipher) if cipher else form.get("id_number", "")
 
 
 def _personnel(fn, **kwargs):
@@ -86,7 +106,7 @@ def _person(form):
 def _person_at_conclusion(case):
     """The person of an accepted case, for the bureau concluding it: the personnel service says
     why it refuses (e.g. the person retired or left meanwhile)."""
-    person = find_by_id_number(case.form["id_number"])
+    person = find_by_id_number(id_number_of(case.form))
     if person is None:
         raise HallError(f"人员库中已没有{case.form['name']}的记录，无法办结", field="id_number")
     return person
@@ -196,7 +216,7 @@ class SlotUse(Reserving):
             reservation=case.reservation,
             post_name=case.form.get("post_name", ""),
             name=case.form["name"],
-            id_number=case.form["id_number"],
+            id_number=id_number_of(case.form),
         )
 
     def summary(self, form):

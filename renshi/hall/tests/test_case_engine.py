@@ -4,8 +4,11 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from renshi.core import notify
+from renshi.core.crypto import decrypt
+from renshi.core.idnumbers import mask_id
 from renshi.core.models import AuditEvent
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
@@ -16,6 +19,7 @@ from renshi.hall.models import (
     CaseEvent,
     CaseSequence,
     CaseStatus,
+    CaseTask,
     Channel,
     NoticeKind,
     Outcome,
@@ -644,3 +648,52 @@ def test_text_messages_leave_only_when_the_step_commits(
             cases.suspend(actor=transfer.bureau.personnel, case=case, reason="鉴定")
             raise HallError("后续步骤失败")
     assert callbacks == [] and notify.outbox == []
+
+
+def test_recallable_says_what_recall_would_do(transfer):
+    case = accepted(transfer)
+    bureau = transfer.bureau
+    assert cases.recallable(bureau.personnel, case) is None
+    sign(case, bureau.personnel)
+    case.refresh_from_db()
+    review = case.tasks.get(step_code="review")
+    assert cases.recallable(bureau.personnel, case) == review
+    assert cases.recallable(bureau.establishment, case) is None
+    sign(case, bureau.establishment)
+    case.refresh_from_db()
+    assert cases.recallable(bureau.personnel, case) is None
+    assert cases.recallable(bureau.establishment, case) is None  # 会签 is not recalled
+
+
+def test_an_all_sign_step_whose_role_has_nobody_waits_for_the_role(transfer):
+    case = accepted(transfer)
+    transfer.bureau.establishment.is_active = False
+    transfer.bureau.establishment.save()
+    sign(case, transfer.bureau.personnel)
+    (share,) = open_tasks(case)
+    assert (share.role, share.assignee, share.sign_mode) == (Role.ESTABLISHMENT, None, "all")
+    newcomer = UserFactory(role=Role.ESTABLISHMENT, full_name="新到编制科")
+    cases.complete(actor=newcomer, case=case, task=share, decision="approve")
+    case.refresh_from_db()
+    assert case.step_index == 3
+
+
+def test_the_id_number_is_kept_masked_and_encrypted(transfer):
+    case = file_transfer(transfer.clerk, transfer.b, transfer.person)
+    number = decrypt(transfer.person.id_number_cipher)
+    assert case.form["id_number"] == mask_id(number)
+    assert decrypt(case.form["id_number_cipher"]) == number
+    filed = AuditEvent.objects.get(action="hall.case.file")
+    assert filed.after["id_number"] == mask_id(number) and "id_number_cipher" not in filed.after
+    assert number not in str(case.form) and number not in str(filed.after)
+
+
+def test_resuming_lets_the_tick_remind_again_for_the_moved_due_dates(transfer, time_machine):
+    case = accepted(transfer)
+    task = the_task(case)
+    CaseTask.objects.filter(pk=task.pk).update(warned_at=timezone.now())
+    cases.suspend(actor=transfer.bureau.chief, case=case, reason="鉴定")
+    on(time_machine, datetime.date(2026, 11, 4))
+    cases.resume(actor=transfer.bureau.chief, case=case)
+    task.refresh_from_db()
+    assert task.warned_at is None and task.due_date == datetime.date(2026, 11, 11)
