@@ -327,3 +327,108 @@ def test_list_pages_run_a_fixed_number_of_queries(client, world, n, django_asser
     client.force_login(bureau.window)
     with django_assert_max_num_queries(12):
         assert client.get(url("intake_queue")).status_code == 200
+
+
+def test_every_page_renders_for_its_role(client, world):
+    bureau, clerk = world["bureau"], world["clerk"]
+    case = file_transfer(clerk, world["b"], world["person"])
+    cases.accept(actor=bureau.window, case=case)
+    notice = case.notices.get()
+    pages = {
+        clerk: [
+            "/",
+            url("home"),
+            url("case_file", "RS-003"),
+            url("unit_cases") + "?status=in_progress&item=RS-003&overdue=1",
+            url("case_detail", case.pk),
+            url("notice_print", case.pk, notice.pk),
+        ],
+        bureau.window: [
+            "/",
+            url("home"),
+            url("case_file", "RS-003"),
+            url("intake_queue"),
+            url("case_detail", case.pk),
+        ],
+        bureau.personnel: [
+            "/",
+            url("task_list"),
+            url("task_list") + "?tab=role",
+            url("task_list") + "?tab=due",
+            url("unit_cases"),
+            url("case_detail", case.pk),
+        ],
+        bureau.chief: [url("follow_ups"), url("case_detail", case.pk)],
+        bureau.leader: [url("task_list"), url("follow_ups")],
+    }
+    for user, paths in pages.items():
+        client.force_login(user)
+        for path in paths:
+            assert client.get(path).status_code == 200, (user.role, path)
+    client.force_login(clerk)
+    assert "办事大厅" in text(client.get("/"))
+    client.logout()
+    assert client.get(url("progress")).status_code == 200
+    assert client.get(url("item_list")).status_code == 200
+
+
+def test_the_unit_list_pages_a_subtree_newest_first_with_filters(client, world):
+    from renshi.personnel.services import establishment
+
+    parent = make_unit("上级局")
+    child = make_unit("下属中心", parent=parent)
+    for unit in (parent, child):
+        establishment.establishment_approve(
+            actor="测试", unit=unit, category=INST, approved=30, document_number="x"
+        )
+    clerk = make_clerk(parent)
+    filed = []
+    for i in range(25):
+        unit = child if i % 3 else parent
+        filer = make_clerk(unit) if i < 2 else clerk
+        case = file_transfer(filer, unit, world["person"], note=str(i))
+        filed.append(case)
+    cases.accept(actor=world["bureau"].window, case=filed[4])
+    client.force_login(clerk)
+    first = client.get(url("unit_cases")).context["page"]
+    second = client.get(url("unit_cases") + "?page=2").context["page"]
+    shown = [c.pk for c in first] + [c.pk for c in second]
+    newest_first = [c.pk for c in sorted(filed, key=lambda c: (c.received_at, c.pk), reverse=True)]
+    assert shown == newest_first and first.has_next and not second.has_next
+    only = client.get(url("unit_cases") + "?status=in_progress&item=RS-003").context["page"]
+    assert [c.pk for c in only] == [filed[4].pk]
+    assert list(client.get(url("unit_cases") + "?overdue=1").context["page"]) == []
+    # The bureau sees every unit's cases, newest filed first.
+    client.force_login(world["bureau"].personnel)
+    staff = client.get(url("unit_cases")).context["page"]
+    assert [c.pk for c in staff] == sorted((c.pk for c in filed), reverse=True)[:20]
+
+
+def test_the_due_tab_merges_my_tasks_and_my_roles_in_deadline_order(client, world, time_machine):
+    import datetime
+
+    from renshi.personnel.services import establishment
+
+    establishment.establishment_approve(
+        actor="测试", unit=world["b"], category=INST, approved=10, document_number="x"
+    )
+    bureau = world["bureau"]
+    tasks = []
+    for i in range(5):
+        time_machine.move_to(datetime.datetime(2026, 11, 2 + i, 10, tzinfo=datetime.UTC))
+        case = file_transfer(world["clerk"], world["b"], world["person"], note=str(i))
+        cases.accept(actor=bureau.window, case=case)
+        tasks.append(case.tasks.get(status=TaskStatus.OPEN))
+    for task in tasks[1::2]:
+        cases.claim(actor=bureau.personnel, case=task.case, task=task)
+    time_machine.move_to(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC))
+    client.force_login(bureau.personnel)
+    response = client.get(url("task_list") + "?tab=due")
+    shown = [t.pk for t in response.context["page"]]
+    assert shown == [t.pk for t in sorted(tasks, key=lambda t: (t.due_date, t.pk))]
+    assert {t["key"]: t["count"] for t in response.context["tabs"]} == {
+        "mine": 2,
+        "role": 3,
+        "due": 5,
+    }
+    assert "超期" in text(response)
