@@ -222,8 +222,13 @@ def can_handle(user, task) -> bool:
 STALE_VERBS = {TaskStatus.DONE: "办理", TaskStatus.RETURNED: "退回"}
 
 
-def _lock_task(case, task) -> CaseTask:
-    task = CaseTask.objects.select_for_update().get(pk=task.pk, case=case)
+def _lock_task(case, task, *, open_only=True) -> CaseTask:
+    try:
+        task = CaseTask.objects.select_for_update().get(pk=task.pk, case=case)
+    except CaseTask.DoesNotExist:
+        raise HallError("该任务不属于此办件", field="stale") from None
+    if not open_only:
+        return task
     if task.status != TaskStatus.OPEN:
         if task.done_by_id and task.status in STALE_VERBS:
             what = f"已由{task.done_by}{STALE_VERBS[task.status]}"
@@ -657,7 +662,7 @@ def recall(*, actor, case, task) -> Case:
     """撤回: the one who signed the previous 或签 step takes it back while nobody of the next
     step has acted yet."""
     case = lock(case)
-    task = CaseTask.objects.select_for_update().get(pk=task.pk, case=case)
+    task = _lock_task(case, task, open_only=False)
     refusal = _recall_refusal(actor, case, task)
     if refusal:
         raise HallError(refusal)
@@ -840,7 +845,15 @@ def decide_extension(*, actor, case, extension, approve: bool) -> Extension:
     return ext
 
 
+def _drop_pending_extensions(case) -> None:
+    """A request still waiting when the case closes lapses (it can no longer be decided)."""
+    case.extensions.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.REJECTED, decided_at=timezone.now()
+    )
+
+
 def _conclude(case, actor, outcome, note) -> None:
+    _drop_pending_extensions(case)
     effect = effect_of(case.item)
     if outcome == Outcome.APPROVED:
         effect.on_approve(case, actor)
@@ -886,6 +899,7 @@ def withdraw(*, actor, case, reason: str = "") -> Case:
     )
     _require_applicant_side(actor, case)
     _cancel_open_tasks(case)
+    _drop_pending_extensions(case)
     effect_of(case.item).on_close(case, actor)
     case.status = CaseStatus.WITHDRAWN
     case.outcome_note = (reason or "").strip()

@@ -697,3 +697,26 @@ def test_resuming_lets_the_tick_remind_again_for_the_moved_due_dates(transfer, t
     cases.resume(actor=transfer.bureau.chief, case=case)
     task.refresh_from_db()
     assert task.warned_at is None and task.due_date == datetime.date(2026, 11, 11)
+
+
+@pytest.mark.parametrize("ending", ["conclude", "withdraw"])
+def test_a_pending_extension_lapses_when_the_case_closes(transfer, ending):
+    case = accepted(transfer)
+    ext = cases.request_extension(actor=transfer.bureau.chief, case=case, days=2, reason="外调")
+    if ending == "conclude":
+        walk_through(case, transfer.bureau)
+    else:
+        cases.withdraw(actor=transfer.clerk, case=case)
+    ext.refresh_from_db()
+    assert ext.status == "rejected" and ext.decided_by is None and ext.decided_at
+    with pytest.raises(HallError, match="该延期申请已审批"):
+        cases.decide_extension(actor=transfer.bureau.leader, case=case, extension=ext, approve=True)
+
+
+def test_a_task_of_another_case_is_refused(transfer):
+    case = accepted(transfer)
+    other = file_transfer(transfer.clerk, transfer.b, make_person(transfer.a, name="王五"))
+    with pytest.raises(HallError, match="该任务不属于此办件"):
+        cases.complete(
+            actor=transfer.bureau.window, case=case, task=the_task(other), decision="approve"
+        )
