@@ -24,6 +24,7 @@ $(VENDOR)/.installed: node_modules/.installed
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/pell/dist/pell.min.js node_modules/pell/dist/pell.min.css $(VENDOR)/
 	touch $@
 
 install: $(VENV)/.installed
@@ -37,6 +38,7 @@ demo: install assets
 	$(PY) manage.py load_demo_exam_admin
 	$(PY) manage.py load_service_items
 	$(PY) manage.py load_demo_cases
+	$(PY) manage.py load_demo_portal
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Renshi demo: http://$(HOST):$(PORT)/  (accounts above; Ctrl-C to stop)"
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \

@@ -1,13 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from renshi.core import roles
 from renshi.core.work_calendar import missing_next_year
 
 
-@login_required
 def home(request):
+    # Visitors who are not logged in land on the public site (人事人才网); staff log in from there.
+    if not request.user.is_authenticated:
+        return redirect("portal:home")
     context = {}
     if request.user.role in roles.MANAGE_CONFIG:
         context["calendar_missing_year"] = missing_next_year()

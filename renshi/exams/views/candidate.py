@@ -28,7 +28,7 @@ from renshi.exams.services.candidates import (
 CAPTCHA_AFTER = 3  # failed logins (or sign-up posts) from a session or address
 ATTEMPT_WINDOW = 30 * 60
 SIGNUPS_PER_IP_PER_HOUR = 30
-CAPTCHA_PURPOSES = ("login", "signup", "reset", "reclaim")
+CAPTCHA_PURPOSES = ("login", "signup", "reset", "reclaim", "scores")
 LOCKOUT_MINUTES = 30
 
 
@@ -39,8 +39,9 @@ def _attempts_key(request, purpose):
     return f"attempts:{purpose}:{throttle.client_ip(request)}"
 
 
-def count_attempt(request, purpose: str) -> None:
-    request.session[f"attempts:{purpose}"] = request.session.get(f"attempts:{purpose}", 0) + 1
+def count_attempt(request, purpose: str, *, in_session: bool = True) -> None:
+    if in_session:
+        request.session[f"attempts:{purpose}"] = request.session.get(f"attempts:{purpose}", 0) + 1
     throttle.hit(_attempts_key(request, purpose), window=ATTEMPT_WINDOW)
 
 

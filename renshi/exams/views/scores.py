@@ -32,6 +32,7 @@ from renshi.exams.models import (
 )
 from renshi.exams.services import scores as services
 from renshi.exams.services import shortlist
+from renshi.exams.views import candidate as candidate_views
 from renshi.exams.views.apply import candidate_required
 from renshi.exams.views.office import TOKEN_RE, _run_form, _try
 from renshi.personnel import import_jobs
@@ -447,12 +448,17 @@ def review_request(request, application_pk):
 class LookupForm(forms.Form):
     ticket = forms.CharField(label="准考证号", max_length=20)
     id_number = forms.CharField(label="公民身份号码", max_length=18)
+    captcha = forms.CharField(label="图形验证码", max_length=8, required=False)
+
+
+CAPTCHA_PURPOSE = "scores"
 
 
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     """Anyone with the ticket number and the ID number it belongs to; 20 tries an hour per
-    address and 10 per ticket, and the same answer for a wrong ticket and a wrong ID number."""
+    address and 10 per ticket, a captcha after 3 misses from an address (the candidate login's),
+    and the same answer for a wrong ticket and a wrong ID number."""
     form = LookupForm(request.POST or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -460,14 +466,18 @@ def lookup(request):
         by_address = throttle.hit(f"scores-lookup:{throttle.client_ip(request)}", window=3600)
         # Per ticket too: many addresses guessing one ticket's ID number get nowhere either.
         by_ticket = throttle.hit(f"scores-lookup-ticket:{ticket[:20]}", window=3600)
+        needed = candidate_views.captcha_needed(request, CAPTCHA_PURPOSE)
         if by_address > LOOKUPS_PER_HOUR or by_ticket > LOOKUPS_PER_TICKET:
             form.add_error(None, "查询过于频繁，请一小时后再试")
-        else:
+        elif candidate_views.captcha_passed(request, form, CAPTCHA_PURPOSE, needed):
             application = _lookup(form.cleaned_data["ticket"], form.cleaned_data["id_number"])
             if application is None:
+                # Counted per address: a fresh cookie must not buy a fresh set of guesses.
+                candidate_views.count_attempt(request, CAPTCHA_PURPOSE, in_session=False)
                 form.add_error(None, "准考证号或公民身份号码不正确")
             else:
                 context.update(_sheet_context(application, timezone.now()), found=True)
+    context["captcha"] = candidate_views.captcha_needed(request, CAPTCHA_PURPOSE)
     status = 400 if form.errors else 200
     return render(request, "exams/scores/lookup.html", context, status=status)
 
