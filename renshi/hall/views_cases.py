@@ -335,8 +335,7 @@ def case_rate(request, pk):
 
 @role_required(WINDOW)
 def intake_queue(request):
-    page = queries.page_of(queries.intake_queue(), page_number(request.GET.get("page")))
-    queries.colour_rows(page)
+    page = queries.intake_page(page_number(request.GET.get("page")))
     return render(request, "hall/cases/intake.html", {"page": page})
 
 

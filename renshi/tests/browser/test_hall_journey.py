@@ -49,6 +49,8 @@ def sign(new_page, user, number, tab="role", shot=None):
     page.locator("nav").get_by_role("link", name="办件任务").click()
     if tab != "mine":
         page.get_by_role("link", name=re.compile("本角色待办")).click()
+    if shot:
+        snap(page, shot + "_list")
     page.get_by_role("link", name=number).click()
     if shot:
         snap(page, shot)
