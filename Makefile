@@ -39,6 +39,7 @@ demo: install assets
 	$(PY) manage.py load_service_items
 	$(PY) manage.py load_demo_cases
 	$(PY) manage.py load_demo_portal
+	$(PY) manage.py load_demo_sunshine
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Renshi demo: http://$(HOST):$(PORT)/  (accounts above; Ctrl-C to stop)"
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \

@@ -173,7 +173,7 @@ class SubjectKind(models.TextChoices):
 class ReportCategory(models.TextChoices):
     RECRUITMENT = "recruit", _("招考招聘违规")
     TITLES = "titles", _("职称评审违规")
-    ESTABLISHMENT = "establish", _("机构编制违规（超编进人、吃空饷等）")
+    ESTABLISHMENT = "establish", _("机构编制违规")
     CONDUCT = "conduct", _("工作作风问题")
     CORRUPTION = "corrupt", _("违纪违法问题")
     GRIEVANCE = "grievance", _("本人合法权益受侵害")

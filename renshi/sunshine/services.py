@@ -15,6 +15,7 @@ from django.utils import timezone
 from renshi.core import crypto, idnumbers
 from renshi.core.audit import audit_record
 from renshi.core.workdays import CalendarUnknown, add_workdays
+from renshi.sunshine import exam_source, pages
 from renshi.sunshine.errors import SunshineError
 from renshi.sunshine.models import (
     DEFAULT_SECTION,
@@ -127,6 +128,7 @@ def notice_publish(*, actor, notice_id) -> Notice:
             before={"status": "draft"},
             after={"status": "published", "ends_on": notice.ends_on.isoformat()},
         )  # fmt: skip
+        pages.changed()
     return notice
 
 
@@ -145,6 +147,7 @@ def notice_withdraw(*, actor, notice_id, reason) -> Notice:
             actor=actor, action="sunshine.notice_withdraw", obj=notice,
             before={"status": "published"}, after={"status": "withdrawn"}, note=reason[:200],
         )  # fmt: skip
+        pages.changed()
     return notice
 
 
@@ -180,6 +183,7 @@ def objection_submit(*, notice_id, name, phone, text, attachment=None, today=Non
             actor=f"公众（{name[:20]}）", action="sunshine.objection_submit", obj=objection,
             after={"notice": notice.pk, "phone": objection.phone_masked},
         )  # fmt: skip
+        pages.changed()
     return objection
 
 
@@ -222,7 +226,7 @@ def objection_answer(*, actor, objection_id, answer, public_summary="") -> Objec
             raise SunshineError("该异议已答复")
         objection.status, objection.answer = ObjectionStatus.ANSWERED, answer
         objection.public_summary, objection.answered_at = public_summary, timezone.now()
-        objection.answered_by = actor
+        objection.answered_by = actor if getattr(actor, "pk", None) else None
         objection.save(
             update_fields=["status", "answer", "public_summary", "answered_at", "answered_by"]
         )
@@ -241,6 +245,7 @@ def objection_answer(*, actor, objection_id, answer, public_summary="") -> Objec
             before={"status": "received"},
             after={"status": "answered", "public_summary": public_summary},
         )  # fmt: skip
+        pages.changed()
     return objection
 
 
@@ -356,7 +361,6 @@ def report_answer(*, actor, report_id, answer) -> Report:
 def notice_from_exam(*, actor, hire_notice_id) -> Notice:
     """Publish an exam's proposed-hire notice (拟录用公示) here. The exam decides the list and
     the period (`exams.services.hiring`); sunshine shows it and takes its objections."""
-    from renshi.sunshine import exam_source
 
     hire = exam_source.published(hire_notice_id)
     if hire is None:

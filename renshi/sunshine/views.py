@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from renshi.exams import throttle
-from renshi.sunshine import selectors, services
+from renshi.sunshine import pages, selectors, services
 from renshi.sunshine.errors import SunshineError
 from renshi.sunshine.forms import LookupForm, ObjectionForm, ObjectionLookupForm, ReportForm
 from renshi.sunshine.models import NAMED_ONLY, NoticeKind, Objection, Report
@@ -21,14 +21,22 @@ _DUMMY_HASH = make_password("sunshine-no-such-report")
 
 def notices(request):
     kind = request.GET.get("kind", "")
-    context = {"notices": selectors.public_notices(kind), "kinds": NoticeKind.choices, "kind": kind}
-    return render(request, "sunshine/notices.html", context)
+    kind = kind if kind in NoticeKind.values else ""
+
+    def build():
+        context = {"notices": selectors.public_notices(kind), "kinds": NoticeKind.choices}
+        return render(request, "sunshine/notices.html", {**context, "kind": kind})
+
+    return pages.cached(request, f"notices:{kind}", build)
 
 
 def notice(request, pk):
-    item = selectors.public_notice(pk)
-    context = {"notice": item, "phase": item.phase(), "answers": selectors.public_answers(item)}
-    return render(request, "sunshine/notice.html", context)
+    def build():
+        item = selectors.public_notice(pk)
+        context = {"notice": item, "phase": item.phase(), "answers": selectors.public_answers(item)}
+        return render(request, "sunshine/notice.html", context)
+
+    return pages.cached(request, f"notice:{pk}", build)
 
 
 @require_http_methods(["GET", "POST"])

@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(max_length=16, unique=True, verbose_name='查询码')),
                 ('password', models.CharField(max_length=128)),
-                ('category', models.CharField(choices=[('recruit', '招考招聘违规'), ('titles', '职称评审违规'), ('establish', '机构编制违规（超编进人、吃空饷等）'), ('conduct', '工作作风问题'), ('corrupt', '违纪违法问题'), ('grievance', '本人合法权益受侵害'), ('other', '其他')], max_length=10, verbose_name='举报类别')),
+                ('category', models.CharField(choices=[('recruit', '招考招聘违规'), ('titles', '职称评审违规'), ('establish', '机构编制违规'), ('conduct', '工作作风问题'), ('corrupt', '违纪违法问题'), ('grievance', '本人合法权益受侵害'), ('other', '其他')], max_length=10, verbose_name='举报类别')),
                 ('subject_kind', models.CharField(choices=[('unit', '单位'), ('person', '个人'), ('matter', '事项')], max_length=10, verbose_name='被举报对象类型')),
                 ('subject', models.CharField(max_length=100, verbose_name='被举报单位/人员/事项')),
                 ('text', models.TextField(verbose_name='举报内容')),
