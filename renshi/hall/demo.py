@@ -406,6 +406,11 @@ class CasePlanner:
             end = cal.add(day, took)
             last = index == len(version.steps) - 1
             if (stay_open and (end >= self.today or index == target)) or index == withdraw_at:
+                if due < self.today and not late and index != withdraw_at:
+                    # Earlier steps took longer: this one arrived lately and is within its limit.
+                    arrived = cal.back(self.today, rng.randint(0, step["limit_days"] - 1))
+                    opened = max(opened, self.at(arrived))
+                    due = cal.add(timezone.localdate(opened), step["limit_days"])
                 for member in (
                     self.members(step["role"]) if step.get("sign_mode") == "all" else [None]
                 ):
