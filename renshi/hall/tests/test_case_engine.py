@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from renshi.core import notify
@@ -720,3 +720,12 @@ def test_a_task_of_another_case_is_refused(transfer):
         cases.complete(
             actor=transfer.bureau.window, case=case, task=the_task(other), decision="approve"
         )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger")
+def test_the_database_refuses_to_rewrite_the_case_history(transfer):
+    case = file_transfer(transfer.clerk, transfer.b, transfer.person)
+    for sql in ("UPDATE hall_caseevent SET note = 'x'", "DELETE FROM hall_caseevent"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            connection.cursor().execute(sql)
+    assert case.events.get().note == ""
