@@ -4,7 +4,6 @@ from django import forms
 
 from renshi.hall.effects import CATEGORIES
 from renshi.hall.models import CaseStatus, RatingLevel
-from renshi.personnel.models import Unit
 
 PHONE_ATTRS = {"inputmode": "tel", "autocomplete": "tel"}
 
@@ -32,13 +31,17 @@ class FilingForm(forms.Form):
         label="联系电话", max_length=20, required=False, widget=forms.TextInput(PHONE_ATTRS)
     )
 
-    def __init__(self, *args, version, effect, window, **kwargs):
+    def __init__(self, *args, version, effect, window, units, **kwargs):
+        """`units`: the units the filer may file for (the window: all; a clerk: the subtree);
+        no choice is shown when there is only one."""
         super().__init__(*args, **kwargs)
         self.window = window
         self.effect_names = []
-        if window:
+        if window or len(units) > 1:
             self.fields["unit"] = forms.ModelChoiceField(
-                label="申请单位", queryset=Unit.objects.order_by("path"), empty_label="请选择"
+                label="申请单位",
+                queryset=units,
+                empty_label="请选择" if window else None,
             )
         for spec in effect.fields:
             name = f"f_{spec['name']}"

@@ -39,6 +39,7 @@ from renshi.hall.models import (
     ServiceItem,
     TaskStatus,
 )
+from renshi.personnel import selectors as personnel_selectors
 from renshi.personnel.views.people import page_number
 
 UNIT = frozenset({Role.UNIT_CLERK})
@@ -89,10 +90,11 @@ def case_file(request, code):
         version=version,
         effect=effect_of(item),
         window=window,
-        initial={"token": uuid.uuid4().hex},
+        units=personnel_selectors.visible_units(request.user).order_by("path"),
+        initial={"token": uuid.uuid4().hex, "unit": personnel_unit(request.user)},
     )
     if request.method == "POST" and form.is_valid():
-        case = _file(request, form, item, window)
+        case = _file(request, form, item)
         if case:
             messages.success(request, f"已提交，办件编号 {case.number}，查询码 {case.check_code}。")
             return redirect("hall:case_detail", pk=case.pk)
@@ -103,17 +105,13 @@ def case_file(request, code):
     )
 
 
-def _file(request, form, item, window) -> Case | None:
+def _file(request, form, item) -> Case | None:
     # A double click posts the same token twice: the second post finds it taken.
     key = f"hall-file:{request.user.pk}:{form.cleaned_data['token']}"
     if not cache.add(key, "", 3600):
         form.add_error(None, "该申请已提交，请勿重复提交；请在“本单位办件”中查看")
         return None
-    unit = (
-        form.cleaned_data["unit"]
-        if window
-        else queries.personnel_selectors.scope_unit(request.user)
-    )
+    unit = form.cleaned_data.get("unit") or personnel_selectors.scope_unit(request.user)
     materials, files = form.handed_in()
     try:
         return cases.case_file(
@@ -166,7 +164,7 @@ def unit_cases(request):
 
 
 def personnel_unit(user):
-    return queries.personnel_selectors.scope_unit(user) if queries.is_unit_clerk(user) else None
+    return personnel_selectors.scope_unit(user) if queries.is_unit_clerk(user) else None
 
 
 # --- One case --------------------------------------------------------------------------------

@@ -432,3 +432,45 @@ def test_the_due_tab_merges_my_tasks_and_my_roles_in_deadline_order(client, worl
         "due": 5,
     }
     assert "超期" in text(response)
+
+
+def test_a_parent_units_clerk_picks_the_sub_unit_to_file_for(client, world):
+    from renshi.personnel.services import establishment
+
+    parent = make_unit("主管局")
+    child = make_unit("所属中心", parent=parent)
+    establishment.establishment_approve(
+        actor="测试", unit=child, category=INST, approved=1, document_number="x"
+    )
+    client.force_login(make_clerk(parent))
+    page = text(client.get(url("case_file", "RS-003")))
+    assert "所属中心" in page and "申请单位" in page
+    client.post(url("case_file", "RS-003"), filing_data(world["person"], unit=child.pk))
+    assert Case.objects.get().unit == child
+    # A unit outside the subtree is not a choice.
+    response = client.post(
+        url("case_file", "RS-003"), filing_data(world["person"], unit=world["a"].pk, token="t2")
+    )
+    assert response.status_code == 200 and Case.objects.count() == 1
+
+
+def test_recall_and_who_may_open_materials(client, world):
+    bureau = world["bureau"]
+    case = file_transfer(world["clerk"], world["b"], world["person"])
+    CaseMaterial.objects.filter(case=case).update(file="hall/x.pdf")
+    material = case.materials.first()
+    client.force_login(UserFactory(role=Role.EXAM_OFFICE))
+    page = text(client.get(url("case_detail", case.pk)))
+    assert case.number in page and url("material_file", case.pk, material.pk) not in page
+    assert client.get(url("material_file", case.pk, material.pk)).status_code == 404
+
+    cases.accept(actor=bureau.window, case=case)
+    task = case.tasks.get(status=TaskStatus.OPEN)
+    client.force_login(bureau.personnel)
+    client.post(url("task_complete", case.pk, task.pk), {"decision": "approve"})
+    page = text(client.get(url("case_detail", case.pk)))
+    assert url("task_recall", case.pk, task.pk) in page
+    client.post(url("task_recall", case.pk, task.pk))
+    case.refresh_from_db()
+    assert case.step_index == 1
+    assert case.tasks.get(status=TaskStatus.OPEN).assignee == bureau.personnel
