@@ -25,6 +25,8 @@ $(VENDOR)/.installed: node_modules/.installed
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/pell/dist/pell.min.js node_modules/pell/dist/pell.min.css $(VENDOR)/
+	# WhiteNoise sends these gzip copies to browsers that accept them (the public pages stay light).
+	gzip -kf9 $(VENDOR)/*.css $(VENDOR)/*.js
 	touch $@
 
 install: $(VENV)/.installed
@@ -40,6 +42,7 @@ demo: install assets
 	$(PY) manage.py load_demo_cases
 	$(PY) manage.py load_demo_portal
 	$(PY) manage.py load_demo_sunshine
+	$(PY) manage.py load_demo_policies
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Renshi demo: http://$(HOST):$(PORT)/  (accounts above; Ctrl-C to stop)"
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \

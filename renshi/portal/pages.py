@@ -2,10 +2,11 @@
 
 A visitor without a session (no login, no pending messages) gets the copy this process rendered
 within LOCAL_SECONDS, provided the shared generation number has not moved since: publishing or
-withdrawing bumps it in the shared cache (Redis in production), so every process stops serving
-its copies at once. With the per-process memory cache (demo, tests) the bump reaches only its own
-process; the others' copies expire within LOCAL_SECONDS. Exam notices published by the exams
-app reach the site the same way, within LOCAL_SECONDS.
+withdrawing bumps it in the shared cache (Redis in production). Each process reads that number
+at most once per GENERATION_SECONDS, so the others stop serving their copies within a second
+and a cached page costs no round trip to the cache. With the per-process memory cache (demo,
+tests) the bump reaches only its own process; the others' copies expire within LOCAL_SECONDS.
+Exam notices published by the exams app reach the site the same way, within LOCAL_SECONDS.
 """
 
 import functools
@@ -19,17 +20,30 @@ from renshi.portal import visits
 
 GENERATION_KEY = "portal:pages:generation"
 LOCAL_SECONDS = 30
+GENERATION_SECONDS = 1.0
 MAX_PAGES = 2000
 _pages: dict[str, tuple[object, float, bytes]] = {}
+_generation = [0, float("-inf")]  # the shared number as last read, and when
 
 
 def generation():
-    return cache.get(GENERATION_KEY, 0)
+    now = time.monotonic()
+    if now - _generation[1] >= GENERATION_SECONDS:
+        _generation[:] = [cache.get(GENERATION_KEY, 0), now]
+    return _generation[0]
 
 
 def invalidate() -> None:
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+    value = time.time_ns()
+    cache.set(GENERATION_KEY, value, None)
+    _generation[:] = [value, time.monotonic()]
     _pages.clear()
+
+
+def forget() -> None:
+    """Drop this process's copies and its reading of the generation (tests)."""
+    _pages.clear()
+    _generation[:] = [0, float("-inf")]
 
 
 def _cacheable_request(request) -> bool:

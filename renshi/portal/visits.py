@@ -1,8 +1,9 @@
 """Visits counted in the web process, added to the PageVisit table in batches (no third party).
 
-Each process keeps counts per (day, page) in memory and adds them to the table every
-FLUSH_SECONDS (one UPDATE per page, not one write per request). A process that dies loses at
-most that many seconds of counts.
+Each process keeps counts per page in memory and adds them to the table every FLUSH_SECONDS
+(one UPDATE per page, not one write per request) under the day of the flush. A process that
+dies loses at most that many seconds of counts; visits in the last seconds before midnight may
+land on the next day.
 """
 
 import threading
@@ -25,7 +26,7 @@ def count(path: str) -> None:
     global _last_flush
     now = time.monotonic()
     with _lock:
-        _pending[(timezone.localdate(), path[:200])] += 1
+        _pending[path[:200]] += 1
         due = now - _last_flush >= FLUSH_SECONDS
         if due:
             _last_flush = now
@@ -38,7 +39,8 @@ def flush() -> None:
     with _lock:
         items = list(_pending.items())
         _pending.clear()
-    for (day, path), n in items:
+    day = timezone.localdate()
+    for path, n in items:
         _add(day, path, n)
 
 

@@ -8,10 +8,10 @@ from renshi.portal import pages, services, visits
 @pytest.fixture(autouse=True)
 def _fresh_pages():
     """Cached anonymous pages and unflushed visit counts never leak between tests."""
-    pages._pages.clear()
+    pages.forget()
     visits.reset()
     yield
-    pages._pages.clear()
+    pages.forget()
     visits.reset()
 
 
