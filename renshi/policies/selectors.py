@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -17,6 +18,7 @@ from renshi.policies.models import (
 )
 
 PAGE_SIZE = 20
+ISSUERS_CACHE_SECONDS = 60
 LIST_FIELDS = (
     "id",
     "title",
@@ -78,53 +80,76 @@ def _filtered(queryset, f: Filters):
     return queryset
 
 
+class RankedMatches:
+    """Ranked candidate ids as a sequence for Paginator, phrase-checked as they are read.
+
+    Up to EXACT_UP_TO candidates are checked at once, so the count is exact; past that only the
+    slice shown is checked (walking the ranking in chunks) and the count — that of documents
+    holding every bigram — is shown as approximate ("约")."""
+
+    EXACT_UP_TO = 200
+    CHUNK = 50
+
+    def __init__(self, ids, query, *, check):
+        if check and len(ids) <= self.EXACT_UP_TO:
+            ids, check = search.phrase_checked(ids, query), False
+        self.ids, self.query, self.approximate = ids, query, check
+        self.checked: list[int] = []
+        self.read = 0
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, part: slice):
+        if not self.approximate:
+            return self.ids[part]
+        while len(self.checked) < part.stop and self.read < len(self.ids):
+            chunk = self.ids[self.read : self.read + self.CHUNK]
+            self.checked += search.phrase_checked(chunk, self.query)
+            self.read += len(chunk)
+        return self.checked[part]
+
+
 @dataclass
 class Results:
     page: object
     query: textindex.Query
     bounded: bool = False
+    approximate: bool = False
     hits: list = field(default_factory=list)  # (policy, title_html, snippet_html) for the page
 
 
 def policy_search(*, q: str, filters: Filters, page_number) -> Results:
     """The public list: filters, and when q is given the ranked full-text matches with snippets."""
     query = textindex.parse_query(q)
-    queryset = _filtered(public_policies(), filters).only(*LIST_FIELDS)
-    bounded = False
-    if query:
-        queryset, bounded = search.matching(queryset, query)
-        if bounded:
-            # One-character terms scan newest first and stop after the limit.
-            ids = list(
-                _filtered(public_policies(), filters)
-                .filter(search._contains_all(query.single_chars))
-                .order_by("-published_on", "-id")
-                .values_list("id", flat=True)[: search.SINGLE_CHAR_SCAN_LIMIT]
-            )
-            queryset = queryset.filter(pk__in=ids)
-    page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
-    results = Results(page=page, query=query, bounded=bounded)
-    if query:
-        _add_snippets(results)
+    queryset = _filtered(public_policies(), filters)
+    if not query:
+        page = Paginator(queryset.only(*LIST_FIELDS), PAGE_SIZE).get_page(page_number)
+        return Results(page=page, query=query)
+    ids, bounded = search.ranked_ids(queryset, query)
+    matches = RankedMatches(ids, query, check=search.needs_phrase_check(query))
+    page = Paginator(matches, PAGE_SIZE).get_page(page_number)
+    results = Results(page=page, query=query, bounded=bounded, approximate=matches.approximate)
+    _add_hits(results, list(page.object_list))
     return results
 
 
-def _add_snippets(results: Results) -> None:
-    # The body is read only for the page shown, not for every match.
-    policies = list(results.page.object_list)
-    bodies = dict(Policy.objects.filter(pk__in=[p.pk for p in policies]).values_list("id", "body"))
+def _add_hits(results: Results, ids) -> None:
+    # Full rows (with the body for the snippet) only for the page shown.
+    by_id = Policy.objects.in_bulk(ids)
     terms = results.query.terms
-    for policy in policies:
-        results.hits.append(
-            (
-                policy,
-                textindex.highlight(policy.title, terms),
-                textindex.snippet(bodies.get(policy.pk, ""), terms),
-            )
-        )
+    for pk in ids:
+        policy = by_id[pk]
+        title = textindex.highlight(policy.title, terms)
+        results.hits.append((policy, title, textindex.snippet(policy.body, terms)))
 
 
 def issuers() -> list[str]:
+    """The issuers in the filter (cached briefly: a DISTINCT over the library on every search)."""
+    return cache.get_or_set("policies:issuers", _issuers, ISSUERS_CACHE_SECONDS)
+
+
+def _issuers():
     return list(
         public_policies().order_by("issuer").values_list("issuer", flat=True).distinct()[:200]
     )

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from renshi.core.decorators import role_required
 from renshi.core.roles import Role
-from renshi.policies import selectors, services
+from renshi.policies import search, selectors, services
 from renshi.policies.forms import AttachmentForm, LinkForm, PolicyForm, RepealForm, StudyForm
 from renshi.policies.models import Level, Policy, StudyArticle, Validity
 from renshi.policies.services import PolicyError
@@ -29,6 +29,7 @@ def index(request):
         "levels": Level.choices,
         "validities": Validity.choices,
         "issuers": selectors.issuers(),
+        "scan_limit": search.SINGLE_CHAR_SCAN_LIMIT,
     }
     return render(request, "policies/index.html", context)
 

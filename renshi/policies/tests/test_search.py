@@ -4,6 +4,7 @@ filters, highlighting and hostile queries."""
 import datetime
 
 import pytest
+from django.db import connection
 
 from renshi.policies import selectors, services, textindex
 from renshi.policies.models import Level, LinkKind, Validity
@@ -146,3 +147,17 @@ def test_tokens_leave_gaps_across_punctuation():
         ("gb2312", 6),
     ]
     assert textindex.parse_query("  公务员　考核 考核 ").terms == ("公务员", "考核")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="FTS5 phrases are exact already")
+def test_past_the_exact_limit_only_the_page_is_phrase_checked(monkeypatch):
+    monkeypatch.setattr(selectors.RankedMatches, "EXACT_UP_TO", 2)
+    monkeypatch.setattr(selectors.RankedMatches, "CHUNK", 2)
+    policy(title="甲", body="公务和务员", published_on=datetime.date(2024, 1, 1))  # apart
+    for i in range(3):
+        policy(title=f"乙{i}", body="公务员", published_on=datetime.date(2020, 1, 1 + i))
+    results = search("公务员")
+    assert results.approximate
+    assert results.page.paginator.count == 4  # documents holding both bigrams
+    assert titles(results) == ["乙2", "乙1", "乙0"]
