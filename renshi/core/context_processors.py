@@ -28,5 +28,8 @@ def navigation(request):
             "hall_window": user.role == roles.Role.HALL_WINDOW,
             "hall_staff": user.role in roles.BUREAU_ROLES,
             "hall_chief": user.role in (roles.Role.SECTION_CHIEF, roles.Role.BUREAU_LEADER),
+            # Sunshine personnel staff pages (renshi.sunshine.roles.STAFF).
+            "sunshine": user.role
+            in roles.BUREAU_ROLES - {roles.Role.HALL_WINDOW} | {roles.Role.DISCIPLINE},
         }
     }

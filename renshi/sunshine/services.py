@@ -9,7 +9,7 @@ import secrets
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from renshi.core import crypto, idnumbers
@@ -64,6 +64,19 @@ def _clean(instance):
         raise SunshineError(messages[0]) from None
 
 
+def _insert(notice):
+    """Two people publishing the same round (or importing the same exam list) at once both pass
+    the check above; the unique constraints let one through and the other gets the message."""
+    try:
+        with transaction.atomic():
+            notice.save()
+    except IntegrityError:
+        if notice.source:
+            raise SunshineError("该拟录用名单已导入") from None
+        label = MilitaryRound(notice.round).label[:3] if notice.round else ""
+        raise SunshineError(f"{notice.batch}的{label}已有公示", field="round") from None
+
+
 # --- Notices -------------------------------------------------------------------------------
 
 
@@ -105,7 +118,7 @@ def notice_create(
             created_by=actor if getattr(actor, "pk", None) else None,
         )  # fmt: skip
         _clean(notice)
-        notice.save()
+        _insert(notice)
         audit_record(
             actor=actor, action="sunshine.notice_create", obj=notice,
             after={"kind": kind, "section": section, "starts_on": starts_on.isoformat(),

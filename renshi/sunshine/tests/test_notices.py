@@ -126,3 +126,14 @@ def test_other_sections_and_outsiders_get_404(client):
         client.force_login(staff(role))
         assert client.get(reverse("sunshine:manage_notices")).status_code == 404
         assert client.get(reverse("sunshine:manage_notice", args=[notice.pk])).status_code == 404
+
+
+def test_the_form_refuses_a_year_without_calendar(client):
+    client.force_login(staff(Role.PERSONNEL))
+    response = client.post(
+        reverse("sunshine:notice_new"),
+        {"kind": "title", "title": "x", "starts_on": "2040-03-01", "workdays": "5", "table": ""},
+    )
+    assert response.status_code == 400
+    assert "2040年的工作日历尚未录入" in response.content.decode()
+    assert not Notice.objects.exists()

@@ -53,7 +53,8 @@ def test_a_visitor_objects_reports_and_reads_the_answers(new_page, site):
     visitor = new_page(**PHONE_DEVICE)
 
     # The policy library finds both words deep in the text.
-    visitor.goto("/policies/")
+    # The library's first request in a process builds its search tables (several seconds).
+    visitor.goto("/policies/", timeout=30000)
     visitor.locator("#q").fill("公务员 考核")
     visitor.locator("form[role=search] button[type=submit]").click()
     expect(visitor.locator("main")).to_contain_text("鞍山市公务员平时考核实施办法")
@@ -110,7 +111,7 @@ def test_a_visitor_objects_reports_and_reads_the_answers(new_page, site):
 
     # The owning section answers the objection from its task list.
     section = staff_page(new_page, site["personnel"])
-    section.goto("/sunshine/manage/")
+    section.locator("nav").get_by_role("link", name="阳光人事").click()
     section.get_by_role("link", name="异议办理").click()
     section.get_by_role("link", name=objection_code).click()
     snap(section, "sunshine_08_objection_task")
@@ -124,6 +125,7 @@ def test_a_visitor_objects_reports_and_reads_the_answers(new_page, site):
     chief.goto("/sunshine/manage/reports/")
     chief.get_by_role("link", name=code).click()
     expect(chief.locator("#reporter-name")).to_have_text("（仅纪检监察可见）")
+    snap(chief, "sunshine_09a_report_chief")
     assert "赵举报" not in chief.content()
     discipline = staff_page(new_page, site["discipline"])
     discipline.goto("/sunshine/manage/reports/")
