@@ -1,7 +1,6 @@
 """Public reads of the site: published articles, exam notices (read from exams) and the home page.
 
-Other apps' public items are read through their own selectors; the public-notice list of
-sunshine is optional (the home page works before that app has one).
+Other apps' public items are read through their own selectors (exams, sunshine).
 """
 
 import datetime
@@ -15,6 +14,7 @@ from django.utils import timezone
 from renshi.exams import selectors as exam_selectors
 from renshi.exams.models import Announcement, AnnouncementKind
 from renshi.portal.models import Article, ArticleStatus, Category, PageVisit
+from renshi.sunshine import selectors as sunshine_selectors
 
 HOME_ITEMS = 7
 
@@ -101,14 +101,19 @@ def open_exams(now=None) -> list:
     return [e for e in exam_selectors.public_exams() if e.registration_open(now)]
 
 
-def open_public_notices(limit=6) -> list:
-    """Open 公示 notices from sunshine when that app provides them, else nothing (link only)."""
-    try:
-        from renshi.sunshine import selectors as sunshine_selectors
-
-        return list(sunshine_selectors.open_notices()[:limit])
-    except (ImportError, AttributeError):
-        return []
+def open_public_notices(limit=6) -> list[dict]:
+    """公示 notices in their objection period (from sunshine), the soonest to close first."""
+    today = timezone.localdate()
+    rows = (
+        sunshine_selectors.public_notices()
+        .filter(starts_on__lte=today, ends_on__gte=today)
+        .order_by("ends_on", "-id")
+        .values_list("pk", "title", "ends_on")[:limit]
+    )
+    return [
+        {"title": title, "url": reverse("sunshine:notice", args=[pk]), "ends_on": ends_on}
+        for pk, title, ends_on in rows
+    ]
 
 
 def home() -> dict:

@@ -184,3 +184,17 @@ def test_the_public_pages_make_no_request_to_other_hosts(client, published):
     for url in (HOME, reverse("portal:article", args=[published.pk])):
         page = text(client.get(url))
         assert "http://" not in page and "https://" not in page and "//cdn" not in page
+
+
+def test_the_home_page_lists_notices_in_their_objection_period(client, columns):
+    from renshi.sunshine.tests.helpers import make_notice
+
+    today = timezone.localdate()
+    current = make_notice(
+        title="2026年度职称评审结果公示", starts_on=today - datetime.timedelta(days=2)
+    )
+    make_notice(title="2025年已结束的公示", starts_on=datetime.date(2025, 9, 30))
+    make_notice(title="尚未发布的公示", starts_on=today, publish=False)
+    page = text(client.get(HOME))
+    assert current.title in page and reverse("sunshine:notice", args=[current.pk]) in page
+    assert "2025年已结束的公示" not in page and "尚未发布的公示" not in page
