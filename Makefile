@@ -43,6 +43,7 @@ demo: install assets
 	$(PY) manage.py load_demo_portal
 	$(PY) manage.py load_demo_sunshine
 	$(PY) manage.py load_demo_policies
+	$(PY) manage.py load_demo_talent
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Renshi demo: http://$(HOST):$(PORT)/  (accounts above; Ctrl-C to stop)"
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \

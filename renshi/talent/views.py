@@ -6,12 +6,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from renshi.core.roles import has_role
 from renshi.exams.views.apply import candidate_required
 from renshi.talent import selectors, services
 from renshi.talent.errors import TalentError
 from renshi.talent.forms import OpeningSearchForm, ResumeForm
 from renshi.talent.models import Resume
-from renshi.talent.roles import unit_of
+from renshi.talent.roles import VIEW_STATS, unit_of
 
 
 def run(request, action, success, form=None, **kwargs):
@@ -35,7 +36,11 @@ def index(request):
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "unit": unit_of(request)}
+    context = {
+        "form": form, "page": page, "query": query.urlencode(), "unit": unit_of(request),
+        "stats": has_role(request.user, VIEW_STATS),
+        "secretary": selectors.organisations_led_by(request.user).exists(),
+    }  # fmt: skip
     return render(request, "talent/index.html", context)
 
 
