@@ -198,9 +198,10 @@ def _open_step(case, index, *, assignee=None) -> list[CaseTask]:
         members = [assignee]
     elif step.get("sign_mode") == "all":
         User = get_user_model()
-        members = list(User.objects.filter(role=step["role"], is_active=True).order_by("pk")) or [
-            None
-        ]
+        members = list(User.objects.filter(role=step["role"], is_active=True).order_by("pk"))
+        # Nobody holds the role right now: one task for the role, signed by whoever joins it,
+        # rather than a step nobody could ever complete.
+        members = members or [None]
     return CaseTask.objects.bulk_create([CaseTask(assignee=m, **common) for m in members])
 
 
