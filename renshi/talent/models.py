@@ -129,7 +129,7 @@ class Resume(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("待对方答复")
+    PENDING = "pending", _("待答复")
     ACCEPTED = "accepted", _("已同意")
     DECLINED = "declined", _("已婉拒")
 

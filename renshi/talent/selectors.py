@@ -1,6 +1,6 @@
 """Reads with visibility rules: public openings, résumés for units, contact once accepted."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -129,6 +129,7 @@ def unreported_members(organisation, period):
     return (
         organisation.members.filter(status=MemberStatus.ACTIVE)
         .exclude(pk__in=reported)
+        .annotate(reminded=Count("reminders", filter=Q(reminders__period=period)))
         .order_by("name", "id")
     )
 

@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('message', models.CharField(blank=True, max_length=300, verbose_name='留言')),
-                ('status', models.CharField(choices=[('pending', '待对方答复'), ('accepted', '已同意'), ('declined', '已婉拒')], default='pending', max_length=10, verbose_name='状态')),
+                ('status', models.CharField(choices=[('pending', '待答复'), ('accepted', '已同意'), ('declined', '已婉拒')], default='pending', max_length=10, verbose_name='状态')),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='请求时间')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='答复时间')),
                 ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
