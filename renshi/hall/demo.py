@@ -53,7 +53,7 @@ CLOSED_MIX = [
     (CaseStatus.REFUSED, 9),
     (CaseStatus.WITHDRAWN, 9),
 ]
-RATING_WEIGHTS = [(5, 58), (4, 24), (3, 9), (2, 6), (1, 3)]
+RATING_WEIGHTS = [(5, 55), (4, 22), (3, 9), (2, 9), (1, 5)]
 DELIVERY = ["窗口领取", "邮寄送达", "电子送达"]
 APPLICANTS = [
     "王丽",
@@ -519,7 +519,7 @@ class CasePlanner:
         if level <= 2:
             row["comment"] = rng.choice(BAD_COMMENTS)
             row["follow_up_due"] = self.cal.add(day, 15)
-            if self.cal.between(day, self.today) > 5 and rng.random() < 0.5:
+            if self.cal.between(day, self.today) > 10 and rng.random() < 0.5:
                 row.update(
                     follow_up_note="已约谈经办人员并整改，电话回访单位表示认可",
                     followed_up_by_id=self.members("section_chief")[0],

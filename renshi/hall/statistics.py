@@ -121,7 +121,7 @@ def collect(period: Period, today: datetime.date | None = None) -> dict:
     tables = {
         "by_item": _items_table(by_item, done_by_item),
         "sections": _sections_table(received),
-        "trend": _trend_table(period, start, end),
+        "trend": _trend_table(period),
         "ratings": _ratings_table(period),
     }
     ratings = Rating.objects.filter(rated_at__gte=start, rated_at__lt=end)
@@ -182,7 +182,7 @@ def _sections_table(received) -> Table:
     )
 
 
-def _trend_table(period: Period, start, end) -> Table:
+def _trend_table(period: Period) -> Table:
     """Received and concluded per month of the year (a month's period shows its whole year)."""
     year = Period(period.year)
     start, end = year.range()
@@ -203,7 +203,9 @@ def _trend_table(period: Period, start, end) -> Table:
     )
     got = {_month(k): v for k, v in got.items()}
     done = {_month(k): v for k, v in done.items()}
-    rows = [[f"{m}月", got.get(m, 0), done.get(m, 0)] for m in range(1, 13)]
+    today = timezone.localdate()
+    last = today.month if period.year == today.year else 12  # no zeros for months to come
+    rows = [[f"{m}月", got.get(m, 0), done.get(m, 0)] for m in range(1, last + 1)]
     return Table(
         key="trend",
         title=f"{period.year}年各月收件与办结",

@@ -69,7 +69,7 @@
       xAxis: { type: "category", data: column(t, 0), axisLabel: { fontSize: 11 } },
       yAxis: { type: "value", minInterval: 1 },
       series: [1, 2].map(function (i) {
-        return { name: t.columns[i], type: "line", smooth: true, symbolSize: 6, data: column(t, i),
+        return { name: t.columns[i], type: "line", symbolSize: 6, data: column(t, i),
           areaStyle: i === 1 ? { opacity: 0.08 } : undefined };
       })
     });
