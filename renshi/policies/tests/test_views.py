@@ -181,3 +181,24 @@ def test_the_search_page_uses_few_queries(client, django_assert_max_num_queries)
     # ranked ids (with SET/RESET enable_seqscan on PostgreSQL), the page's rows, the issuers
     with django_assert_max_num_queries(6):
         client.get("/policies/?q=公务员+考核&level=bureau")
+
+
+def test_staff_pages_render_for_editors(client):
+    doc = policy(title="甲")
+    client.force_login(editor())
+    pages = [
+        reverse("policies:manage_list"),
+        reverse("policies:manage_new"),
+        reverse("policies:manage_detail", args=[doc.pk]),
+        reverse("policies:manage_edit", args=[doc.pk]),
+        reverse("policies:manage_study_list"),
+        reverse("policies:manage_study_new"),
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_single_character_query_says_the_scan_is_bounded(client):
+    policy(title="甲", body="施行")
+    body = client.get("/policies/", {"q": "施"}).content.decode()
+    assert "单个汉字无法使用全文索引" in body and "最多列出 300 份" in body
