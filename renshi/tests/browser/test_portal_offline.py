@@ -112,7 +112,7 @@ def _paths(content):
 def test_no_request_leaves_the_host_and_pages_are_light(browser, site_url, content):
     checked = []
     for path in _paths(content):
-        context, _, response, seen = _open(browser, site_url, path, viewport=DESKTOP)
+        context, page, response, seen = _open(browser, site_url, path, viewport=DESKTOP)
         try:
             if path.startswith(("/policies/", "/sunshine/")) and response.status != 200:
                 continue  # not built yet
@@ -122,6 +122,7 @@ def test_no_request_leaves_the_host_and_pages_are_light(browser, site_url, conte
             wire, decoded = _weight(seen)
             assert wire < BUDGET, (path, wire, decoded)
             checked.append((path, wire, decoded))
+            snap(page, "portal_desktop" + path.replace("/", "_").rstrip("_"))
         finally:
             context.close()
     print("page weight before images (bytes on the wire, decoded):", checked)
