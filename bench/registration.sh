@@ -18,7 +18,8 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/3}
 export SMS_BACKEND=${SMS_BACKEND:-renshi.core.notify.LocmemSMSBackend}
 mkdir -p bench/out
 .venv/bin/python bench/prepare_registration.py --out bench/out --candidates "${BENCH_CANDIDATES:-40000}"
-.venv/bin/gunicorn renshi.wsgi -w "$WORKERS" ${BENCH_GUNICORN_ARGS:-} -b 127.0.0.1:$PORT --log-level warning \
+.venv/bin/gunicorn renshi.wsgi -c bench/registration_gunicorn.py -w "$WORKERS" ${BENCH_GUNICORN_ARGS:-} \
+  -b 127.0.0.1:$PORT --log-level warning \
   --pid bench/out/gunicorn-reg.pid &
 trap 'kill "$(cat bench/out/gunicorn-reg.pid)" 2>/dev/null || true' EXIT
 sleep 4
