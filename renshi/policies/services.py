@@ -31,6 +31,19 @@ POLICY_FIELDS = (
 AUDITED = (*(f for f in POLICY_FIELDS if f != "body"), "validity", "repealed_on", "status")
 STUDY_FIELDS = ("title", "kind", "question", "answer")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# Documents only: an uploaded .html or .svg would be served from this site's own origin.
+ATTACHMENT_TYPES = (
+    ".pdf",
+    ".ofd",
+    ".doc",
+    ".docx",
+    ".wps",
+    ".xls",
+    ".xlsx",
+    ".zip",
+    ".jpg",
+    ".png",
+)
 
 
 class PolicyError(Exception):
@@ -203,6 +216,8 @@ def link_add(*, actor, source, target, kind) -> PolicyLink:
 def attachment_add(*, actor, policy, name, file) -> PolicyAttachment:
     if file.size > MAX_ATTACHMENT_BYTES:
         raise PolicyError("附件不能超过 20 MB", field="file")
+    if not file.name.lower().endswith(ATTACHMENT_TYPES):
+        raise PolicyError(f"附件只能是 {'、'.join(ATTACHMENT_TYPES)} 文件", field="file")
     policy = _lock(policy)
     attachment = PolicyAttachment.objects.create(
         policy=policy, name=(name or file.name)[:200], file=file

@@ -202,3 +202,21 @@ def test_a_single_character_query_says_the_scan_is_bounded(client):
     policy(title="甲", body="施行")
     body = client.get("/policies/", {"q": "施"}).content.decode()
     assert "单个汉字无法使用全文索引" in body and "最多列出 300 份" in body
+
+
+def test_attachments_are_documents_only(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    doc = policy(title="甲")
+    client.force_login(editor())
+    url = reverse("policies:manage_attach", args=[doc.pk])
+    bad = SimpleUploadedFile("x.html", b"<script>alert(1)</script>", "text/html")
+    response = client.post(url, {"name": "附件", "file": bad}, follow=True)
+    assert "附件只能是" in response.content.decode()
+    assert not doc.attachments.exists()
+    good = SimpleUploadedFile("通知.pdf", b"%PDF-1.4", "application/pdf")
+    client.post(url, {"name": "", "file": good})
+    assert list(doc.attachments.values_list("name", flat=True)) == ["通知.pdf"]
+    assert AuditEvent.objects.filter(action="policies.attach").count() == 1
+    body = client.get(reverse("policies:detail", args=[doc.pk])).content.decode()
+    assert "通知.pdf" in body
