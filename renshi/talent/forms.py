@@ -16,11 +16,11 @@ EDUCATION_ANY = [("", "不限"), *Education.choices]
 def _bootstrap(form):
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.RadioSelect):
+        else:
             widget.attrs.setdefault("class", "form-control")
 
 
@@ -134,18 +134,23 @@ class MemberRegisterForm(forms.Form):
 class MemberUpdateForm(forms.Form):
     city = forms.CharField(label="现居住城市", max_length=60)
     employer = forms.CharField(label="现工作单位", max_length=100)
-    phone = forms.CharField(label="手机号码", max_length=20)
+    phone = forms.CharField(
+        label="新手机号码", max_length=20, required=False, help_text="不换号码请留空"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
 
     def clean_phone(self):
-        return validate_phone(self.cleaned_data["phone"])
+        phone = self.cleaned_data["phone"]
+        return validate_phone(phone) if phone else ""
 
 
 class CheckInForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=CheckInKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="类型", choices=CheckInKind.choices, widget=forms.RadioSelect, initial="checkin"
+    )
     text = forms.CharField(
         label="汇报内容", min_length=10, max_length=3000, widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"min_length": "汇报内容至少10个字"},

@@ -199,7 +199,8 @@ def member_update(*, actor, member, city, employer, phone) -> MobileMember:
         member = MobileMember.objects.select_for_update().get(pk=member.pk)
         before = {"city": member.city, "employer": member.employer, "phone": member.phone_masked}
         member.city, member.employer = city, employer
-        member.phone_cipher, member.phone_masked = crypto.encrypt(phone), mask_phone(phone)
+        if phone:  # blank keeps the number
+            member.phone_cipher, member.phone_masked = crypto.encrypt(phone), mask_phone(phone)
         member.save(update_fields=["city", "employer", "phone_cipher", "phone_masked"])
         after = {"city": city, "employer": employer, "phone": member.phone_masked}
         old, new = changed(before, after)

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_cookie
 
 from renshi.core.roles import has_role
 from renshi.exams.views.apply import candidate_required
@@ -29,6 +31,10 @@ def run(request, action, success, form=None, **kwargs):
     return result
 
 
+# A minute's cache; the Cookie header is part of the key, so a logged-in clerk's page (with
+# links for the unit) is never served to a visitor.
+@cache_page(60)
+@vary_on_cookie
 def index(request):
     form = OpeningSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -44,6 +50,8 @@ def index(request):
     return render(request, "talent/index.html", context)
 
 
+@cache_page(60)
+@vary_on_cookie
 def opening_detail(request, pk):
     opening = selectors.public_opening(pk, unit_of(request))
     return render(request, "talent/opening.html", {"opening": opening})

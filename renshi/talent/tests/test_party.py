@@ -188,3 +188,20 @@ def test_a_renamed_file_is_refused(client, org):
     )
     assert "内容与扩展名不符" in response.text
     assert not PartyNotice.objects.exists()
+
+
+def test_a_member_updates_where_they_are(client, org, seeker):
+    member = helpers.member(seeker, org)
+    client.force_login(seeker.user)
+    url = reverse("talent:party_home")
+    bad = client.post(url, {"city": "上海市", "employer": "某公司", "phone": "12"})
+    assert "手机号码应为以1开头的11位数字" in bad.text
+    member.refresh_from_db()
+    assert member.city == "深圳市"
+    assert (
+        client.post(url, {"city": "上海市", "employer": "某公司", "phone": ""}).status_code == 302
+    )
+    member.refresh_from_db()
+    assert (member.city, member.phone_masked) == ("上海市", "138****8000")
+    event = AuditEvent.objects.get(action="talent.member_update")
+    assert event.after == {"city": "上海市", "employer": "某公司"}

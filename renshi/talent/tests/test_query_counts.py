@@ -47,3 +47,12 @@ def test_list_pages_do_not_grow_with_rows(client, django_assert_max_num_queries)
         client.force_login(user)
         for url in pages:
             _queries(client, url, django_assert_max_num_queries, counts[url])
+
+
+def test_visitors_get_the_market_page_from_the_cache(client, django_assert_num_queries):
+    unit = make_unit("鞍山市财政局")
+    opening = helpers.opening(make_clerk(unit), unit)
+    for url in (reverse("talent:index"), reverse("talent:opening", args=[opening.pk])):
+        assert "鞍山市财政局" in client.get(url).text
+        with django_assert_num_queries(0):
+            assert "鞍山市财政局" in client.get(url).text
