@@ -35,8 +35,11 @@ fi
 trap 'kill "$(cat bench/out/gunicorn-portal.pid)" 2>/dev/null || true' EXIT
 sleep 4
 BASE=http://127.0.0.1:$PORT
-for path in /site/ $(cat bench/out/portal_pages.txt); do
-  curl -s -o /dev/null "$BASE$path"
+# Steady state: every worker has rendered every page once (a busy site's caches are warm).
+for _ in $(seq $((WORKERS * 3))); do
+  for path in /site/ $(cat bench/out/portal_pages.txt); do
+    curl -s -o /dev/null "$BASE$path"
+  done
 done
 curl -s -o /dev/null -w "warm-up home: HTTP %{http_code}, %{size_download} bytes in %{time_total}s\n" "$BASE/site/"
 echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"

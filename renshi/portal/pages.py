@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from renshi.portal import visits
 
 GENERATION_KEY = "portal:pages:generation"
-LOCAL_SECONDS = 30
+LOCAL_SECONDS = 60
 GENERATION_SECONDS = 1.0
 MAX_PAGES = 2000
 _pages: dict[str, tuple[object, float, bytes]] = {}
