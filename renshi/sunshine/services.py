@@ -55,7 +55,9 @@ def period_end(starts_on: datetime.date, workdays: int) -> datetime.date:
 
 def _clean(instance):
     try:
-        instance.full_clean(exclude=["created_by", "source"])
+        # Constraints are the database's to enforce (see _insert): checking them here as well
+        # would lose a race with a generic message instead of ours.
+        instance.full_clean(exclude=["created_by", "source"], validate_constraints=False)
     except ValidationError as e:
         field, messages = next(iter(e.message_dict.items()))
         if field in {f.name for f in instance._meta.fields}:

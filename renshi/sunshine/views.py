@@ -14,6 +14,8 @@ from renshi.sunshine.models import NAMED_ONLY, NoticeKind, Objection, Report
 
 LOOKUPS_PER_HOUR = 20  # per address
 LOOKUPS_PER_CODE = 10  # per tracking code
+FILINGS_PER_HOUR = 10  # objections or reports per address
+TOO_MANY = "提交过于频繁，请一小时后再试"
 WRONG = "查询码或密码不正确"
 # Checked against when the code does not exist, so a wrong code costs as long as a wrong password.
 _DUMMY_HASH = make_password("sunshine-no-such-report")
@@ -43,7 +45,7 @@ def notice(request, pk):
 def objection_create(request, pk):
     item = selectors.public_notice(pk)
     form = ObjectionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _may_file(request, form):
         try:
             objection = services.objection_submit(notice_id=item.pk, **form.cleaned_data)
         except SunshineError as e:
@@ -54,6 +56,13 @@ def objection_create(request, pk):
     status = 400 if form.errors else 200
     context = {"notice": item, "phase": item.phase(), "form": form}
     return render(request, "sunshine/object.html", context, status=status)
+
+
+def _may_file(request, form) -> bool:
+    if throttle.hit(f"sunshine-file:{throttle.client_ip(request)}", window=3600) > FILINGS_PER_HOUR:
+        form.add_error(None, TOO_MANY)
+        return False
+    return True
 
 
 def objection_done(request, pk):
@@ -89,7 +98,7 @@ def objection_lookup(request):
 @require_http_methods(["GET", "POST"])
 def reports(request):
     form = ReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _may_file(request, form):
         try:
             report, password = services.report_submit(
                 **{k: v for k, v in form.cleaned_data.items() if k != "attachments"},

@@ -197,3 +197,13 @@ def test_statistics_for_discipline_and_leaders_only(client):
     for role in (Role.PERSONNEL, Role.EXAM_OFFICE, Role.UNIT_CLERK):
         client.force_login(staff(role))
         assert client.get(reverse("sunshine:report_stats")).status_code == 404
+
+
+def test_filings_from_one_address_are_limited(client):
+    data = {"category": "titles", "subject_kind": "person", "subject": "某评委",
+            "text": "评审中收受申报人财物，请查处。", "anonymous": "on"}  # fmt: skip
+    for _ in range(10):
+        assert client.post(reverse("sunshine:reports"), data).status_code == 302
+    response = client.post(reverse("sunshine:reports"), data)
+    assert response.status_code == 400 and "提交过于频繁" in response.content.decode()
+    assert Report.objects.count() == 10
