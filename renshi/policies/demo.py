@@ -7,16 +7,12 @@ articles written for the demo, not the official texts. `generated_policy` also f
 import datetime
 import random
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from renshi.core.roles import Role
-from renshi.personnel.demo import PASSWORD
 from renshi.policies import search, services
 from renshi.policies.models import Level, LinkKind, Policy, Status, StudyArticle, StudyKind
+from renshi.portal.demo import editor_account  # one web editor for the whole site
 
-EDITOR = ("web_editor", "钱编辑")
 NPC = "全国人民代表大会常务委员会"
 STATE_COUNCIL = "国务院"
 ORG = "中共中央组织部"
@@ -718,19 +714,6 @@ STUDY = [
         ["gsbx2010", "gsbx2003"],
     ),
 ]
-
-
-def editor_account():
-    User = get_user_model()
-    user, _ = User.objects.get_or_create(
-        username=EDITOR[0],
-        defaults={
-            "role": Role.WEB_EDITOR,
-            "full_name": EDITOR[1],
-            "password": make_password(PASSWORD),
-        },
-    )
-    return user
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from renshi.personnel.demo import PASSWORD
 from renshi.policies import demo
+from renshi.portal.demo import EDITOR
 
 
 class Command(BaseCommand):
@@ -9,6 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo.load(log=self.stdout.write)
         self.stdout.write(
-            f"  网站编辑 {demo.EDITOR[0]}（{demo.EDITOR[1]}），密码 {demo.PASSWORD}："
-            "/policies/manage/ 管理文件和网上说法"
+            f"  网站编辑 {EDITOR[0]}（{EDITOR[1]}），密码 {PASSWORD}："
+            "/policies/manage/ 管理政策文件和网上说法"
         )
