@@ -93,7 +93,7 @@ class Case(models.Model):
     supplement_requested = models.BooleanField("已一次性告知补正", default=False)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     # Promised deadline (承诺时限) and legal deadline (法定时限), pauses and extensions included.
-    due_date = models.DateField("承诺办结日期", null=True, blank=True, db_index=True)
+    due_date = models.DateField("承诺办结日期", null=True, blank=True)
     legal_due_date = models.DateField("法定办结日期", null=True, blank=True)
     paused_days = models.PositiveIntegerField("中止工作日", default=0)
     extended_days = models.PositiveIntegerField("延期工作日", default=0)
@@ -120,6 +120,10 @@ class Case(models.Model):
         verbose_name_plural = "办件"
         indexes = [
             models.Index(fields=["unit", "-received_at"], name="hall_case_unit_idx"),
+            # A clerk's list filtered by status, read per unit in received order.
+            models.Index(
+                fields=["unit", "status", "-received_at", "-id"], name="hall_case_unit_status_idx"
+            ),
             models.Index(fields=["status", "due_date"], name="hall_case_status_due_idx"),
             models.Index(fields=["item", "status"], name="hall_case_item_status_idx"),
         ]
@@ -159,7 +163,7 @@ class CaseTask(models.Model):
     step_index = models.PositiveSmallIntegerField("环节序号")
     step_code = models.CharField("环节编码", max_length=40)
     step_name = models.CharField("环节", max_length=60)
-    role = models.CharField("办理角色", max_length=32, db_index=True)
+    role = models.CharField("办理角色", max_length=32)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
