@@ -25,7 +25,7 @@ def warn_horizon(today: datetime.date | None = None) -> datetime.date:
 
 
 def colour(due_date, today: datetime.date | None = None, horizon=None) -> str:
-    """"" when there is no deadline; pass `horizon` (warn_horizon) when colouring many rows."""
+    """The colour of a due date ("" when there is none); pass `horizon` for many rows."""
     if due_date is None:
         return ""
     today = today or timezone.localdate()
