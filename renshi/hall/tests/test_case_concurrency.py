@@ -5,13 +5,13 @@ establishment lines in a fixed order), so two people acting on one case queue on
 two cases meeting on one unit queue on its establishment line."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
+from renshi.core.tests.races import race as _race
 from renshi.hall import cases
 from renshi.hall.errors import HallError
 from renshi.hall.models import Case, CaseStatus, CaseTask, TaskStatus
@@ -42,28 +42,9 @@ def _items(time_machine):
 
 
 def race(jobs):
-    """Run the callables at once, each on its own connection; (results, refusals, failures)."""
-    barrier = threading.Barrier(len(jobs))
-    results, refusals, failures = [], [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except HallError as e:
-            refusals.append(e.message)
-        except Exception as e:  # a deadlock or an integrity error would land here
-            failures.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert failures == []
-    return results, refusals
+    """Run the callables at once, each on its own connection; (results, refusal messages)."""
+    results, refusals = _race(jobs, HallError)
+    return results, [e.message for e in refusals]
 
 
 def ledger_agrees(unit, category=INST):

@@ -1,10 +1,9 @@
 """Races on real row locks: these run on PostgreSQL (SQLite serialises writers anyway)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from renshi.core.tests.races import race as _race
 from renshi.hall import services
 from renshi.hall.errors import HallError
 from renshi.hall.models import ItemVersion, VersionStatus
@@ -19,24 +18,7 @@ pytestmark = [
 
 def race(jobs):
     """Run the callables at once; return (successes, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except HallError as e:
-            errors.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+    return _race(jobs, HallError)
 
 
 def test_two_publishers_one_wins():

@@ -1,10 +1,9 @@
 """Races on real row locks: these run on PostgreSQL (SQLite serialises writers anyway)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from renshi.core.tests.races import race as _race
 from renshi.sunshine import services
 from renshi.sunshine.errors import SunshineError
 from renshi.sunshine.models import Notice, NoticeKind, Objection, Report
@@ -19,24 +18,8 @@ pytestmark = [
 
 def race(jobs):
     """Run the callables at once; return (successes, error messages)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except SunshineError as e:
-            errors.append(e.message)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+    results, refusals = _race(jobs, SunshineError)
+    return results, [e.message for e in refusals]
 
 
 def test_two_answers_to_one_objection_one_wins():

@@ -1,11 +1,10 @@
 """Races on real row locks: these run on PostgreSQL (SQLite serialises writers anyway)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from renshi.core.models import AuditEvent
+from renshi.core.tests.races import race as _race
 from renshi.exams.tests.factories import make_candidate
 from renshi.personnel.tests.factories import make_clerk, make_unit
 from renshi.talent import services
@@ -22,24 +21,7 @@ pytestmark = [
 
 def race(jobs):
     """Run the callables at once; return (successes, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except TalentError as e:
-            errors.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+    return _race(jobs, TalentError)
 
 
 def test_two_clerks_of_one_unit_ask_once():
