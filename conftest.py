@@ -40,10 +40,10 @@ def _fresh_caches():
     """Cached counts, fragments and pages never leak from one test into the next."""
     from django.core.cache import cache
 
-    from renshi.core import workdays
-    from renshi.exams.views import apply, public
+    from renshi.core import pagecache, workdays
+    from renshi.exams.views import apply
 
     cache.clear()
-    public._pages.clear()
+    pagecache.forget()
     apply._positions.clear()
     workdays.clear_cache()

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' shared public pages, answered before the session is read.
+    "renshi.core.pagecache.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +119,9 @@ elif _db["ENGINE"] in ("django.db.backends.postgresql",):
         # Parameters bound by the server, so psycopg prepares the hot statements once per
         # connection instead of quoting and parsing them on every request.
         "server_side_binding": envbool("PG_SERVER_SIDE_BINDING", "1"),
+        # Django turns psycopg's prepared statements off (for pgbouncer); our own pool keeps a
+        # connection's statements, so a statement run twice is prepared and parsed no more.
+        "prepare_threshold": envint("PG_PREPARE_THRESHOLD", 2) or None,
     }
     if env("PG_TEST_NAME"):
         _db["TEST"] = {"NAME": env("PG_TEST_NAME")}

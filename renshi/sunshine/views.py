@@ -21,24 +21,21 @@ WRONG = "查询码或密码不正确"
 _DUMMY_HASH = make_password("sunshine-no-such-report")
 
 
+@require_http_methods(["GET"])
+@pages.cached
 def notices(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in NoticeKind.values else ""
-
-    def build():
-        context = {"notices": selectors.public_notices(kind), "kinds": NoticeKind.choices}
-        return render(request, "sunshine/notices.html", {**context, "kind": kind})
-
-    return pages.cached(request, f"notices:{kind}", build)
+    context = {"notices": selectors.public_notices(kind), "kinds": NoticeKind.choices}
+    return render(request, "sunshine/notices.html", {**context, "kind": kind})
 
 
+@require_http_methods(["GET"])
+@pages.cached
 def notice(request, pk):
-    def build():
-        item = selectors.public_notice(pk)
-        context = {"notice": item, "phase": item.phase(), "answers": selectors.public_answers(item)}
-        return render(request, "sunshine/notice.html", context)
-
-    return pages.cached(request, f"notice:{pk}", build)
+    item = selectors.public_notice(pk)
+    context = {"notice": item, "phase": item.phase(), "answers": selectors.public_answers(item)}
+    return render(request, "sunshine/notice.html", context)
 
 
 @require_http_methods(["GET", "POST"])

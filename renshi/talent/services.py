@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from renshi.core import crypto, notify
+from renshi.core import crypto, notify, pagecache
 from renshi.core.audit import audit_record, changed, snapshot
 from renshi.core.idnumbers import mask_id, mask_phone
 from renshi.sunshine.errors import SunshineError
@@ -31,6 +31,11 @@ RESUME_FIELDS = [
     "visibility", "education", "major", "experience_years", "desired_title", "desired_location",
     "expected_salary", "skills", "summary", "email",
 ]  # fmt: skip
+PAGES = "talent"  # the public pages' scope in core.pagecache
+
+
+def _pages_changed() -> None:
+    transaction.on_commit(lambda: pagecache.invalidate(PAGES))
 
 
 def _check_opening(fields):
@@ -61,6 +66,7 @@ def opening_save(*, actor, unit, opening: Opening | None = None, **fields) -> Op
         audit_record(
             actor=actor, action=action, obj=opening, unit_id=unit.pk, before=old, after=new
         )
+        _pages_changed()
     return opening
 
 
@@ -85,6 +91,7 @@ def _opening_move(*, actor, unit, opening_id, allowed, status, action, message):
             actor=actor, action=action, obj=opening, unit_id=unit.pk,
             before={"status": before}, after={"status": status},
         )  # fmt: skip
+        _pages_changed()
     return opening
 
 

@@ -4,10 +4,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
-from django.views.decorators.vary import vary_on_cookie
 
+from renshi.core import pagecache
 from renshi.core.roles import has_role
 from renshi.exams.views.apply import candidate_required
 from renshi.talent import selectors, services
@@ -31,10 +30,12 @@ def run(request, action, success, form=None, **kwargs):
     return result
 
 
-# A minute's cache; the Cookie header is part of the key, so a logged-in clerk's page (with
-# links for the unit) is never served to a visitor.
-@cache_page(60)
-@vary_on_cookie
+# Visitors without a session share these pages for a minute (core.pagecache; a unit's change
+# to its openings drops them); a logged-in clerk's page (links for the unit) is always fresh.
+shared = pagecache.shared_page(60, scope=services.PAGES)
+
+
+@shared
 def index(request):
     form = OpeningSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -50,8 +51,7 @@ def index(request):
     return render(request, "talent/index.html", context)
 
 
-@cache_page(60)
-@vary_on_cookie
+@shared
 def opening_detail(request, pk):
     opening = selectors.public_opening(pk, unit_of(request))
     return render(request, "talent/opening.html", {"opening": opening})

@@ -1,45 +1,26 @@
 """Public pages (no login, phones first): exams, their announcements, positions and counts."""
 
 import hashlib
-import time
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from renshi.core import pagecache
 from renshi.exams import eligibility, majors, selectors
 from renshi.exams.models import Announcement, Position, Subject
 
 PER_PAGE = 20
 FRAGMENT_SECONDS = 30
 PAGE_SECONDS = 10
-_pages: dict[str, tuple[float, bytes]] = {}  # this process's copies of anonymous pages
-
-
-def anonymous_page(request, key: str, build):
-    """Serve an anonymous visitor the page this process rendered in the last PAGE_SECONDS.
-
-    The last-day crowd mostly browses without logging in; a page held in memory costs about
-    what a bare Django view costs. Logged-in visitors (their own nav, CSRF tokens) always get
-    a fresh render."""
-    if request.user.is_authenticated:
-        return build()
-    now = time.monotonic()
-    hit = _pages.get(key)
-    if hit is not None and hit[0] > now:
-        return HttpResponse(hit[1])
-    response = build()
-    if response.status_code == 200 and not response.cookies:
-        if len(_pages) > 2000:
-            _pages.clear()
-        _pages[key] = (now + PAGE_SECONDS, response.content)
-    return response
+# Anonymous visitors share the position list (the last-day crowd mostly browses without logging
+# in): held PAGE_SECONDS in each process and served before the session is read.
+shared_list = pagecache.shared_page(PAGE_SECONDS, scope="exams")
 
 
 @require_GET
@@ -100,6 +81,7 @@ def _position_table(exam, page_number, q, education) -> str:
 
 
 @require_GET
+@shared_list
 def position_list(request, exam_pk):
     q = request.GET.get("q", "").strip()[:50]
     education = request.GET.get("edu", "")
@@ -108,21 +90,18 @@ def position_list(request, exam_pk):
     page = request.GET.get("page", "1")
     page = page if page.isdigit() and len(page) < 6 else "1"
 
-    def build():
-        exam = selectors.public_exam(exam_pk)
-        return render(
-            request,
-            "exams/public/position_list.html",
-            {
-                "exam": exam,
-                "table": _position_table(exam, page, q, education),
-                "q": q,
-                "education": education,
-                "education_filters": selectors.EDUCATION_FILTERS,
-            },
-        )
-
-    return anonymous_page(request, f"plist:{_fragment_key(exam_pk, page, q, education)}", build)
+    exam = selectors.public_exam(exam_pk)
+    return render(
+        request,
+        "exams/public/position_list.html",
+        {
+            "exam": exam,
+            "table": _position_table(exam, page, q, education),
+            "q": q,
+            "education": education,
+            "education_filters": selectors.EDUCATION_FILTERS,
+        },
+    )
 
 
 def requirements(position) -> list[tuple[str, str]]:
