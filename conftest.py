@@ -47,3 +47,26 @@ def _fresh_caches():
     pagecache.forget()
     apply._positions.clear()
     workdays.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_a_flush(request):
+    """A transactional test ends by emptying every table, the migrations' reference data with
+    them (code tables, the official working calendar). A transactional test that follows one
+    gets them back, whatever order the tests run in (Django's serialized rollback does the same
+    for the browser tests, at the cost of reloading the whole database)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return
+    if marker.kwargs.get("serialized_rollback"):
+        return
+    request.getfixturevalue("transactional_db")
+    from renshi.core import codes, work_calendar
+    from renshi.core.codetables import load
+    from renshi.core.models import CodeItem, CodeTable, WorkCalendarDay
+
+    if not CodeItem.objects.exists():
+        load(CodeTable, CodeItem)
+        codes.clear_cache()
+    if not WorkCalendarDay.objects.exists():
+        work_calendar.load_years((2024, 2025, 2026))  # as core.0006 seeds them

@@ -121,7 +121,10 @@ elif _db["ENGINE"] in ("django.db.backends.postgresql",):
         "server_side_binding": envbool("PG_SERVER_SIDE_BINDING", "1"),
         # Django turns psycopg's prepared statements off (for pgbouncer); our own pool keeps a
         # connection's statements, so a statement run twice is prepared and parsed no more.
+        # Each run is still planned for its own values (a generic plan could suit one search
+        # term and not the next): parsing was the cost worth saving.
         "prepare_threshold": envint("PG_PREPARE_THRESHOLD", 2) or None,
+        "options": "-c plan_cache_mode=" + env("PG_PLAN_CACHE_MODE", "force_custom_plan"),
     }
     if env("PG_TEST_NAME"):
         _db["TEST"] = {"NAME": env("PG_TEST_NAME")}

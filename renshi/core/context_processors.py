@@ -28,6 +28,11 @@ def navigation(request):
             "hall_window": user.role == roles.Role.HALL_WINDOW,
             "hall_staff": user.role in roles.BUREAU_ROLES,
             "hall_chief": user.role in (roles.Role.SECTION_CHIEF, roles.Role.BUREAU_LEADER),
+            # A party organisation's secretary: its mobile members (renshi.talent.views_party;
+            # which organisations is the organisation's own secretary field).
+            "party": user.role == roles.Role.PARTY_SECRETARY,
+            # The site's news and the policy library (renshi.portal.roles.EDIT_SITE).
+            "site": user.role in (roles.Role.WEB_EDITOR, roles.Role.SECTION_CHIEF),
             # Sunshine personnel staff pages (renshi.sunshine.roles.STAFF).
             "sunshine": user.role
             in roles.BUREAU_ROLES - {roles.Role.HALL_WINDOW} | {roles.Role.DISCIPLINE},

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     CANDIDATE = "candidate", _("考生")
     PROCTOR = "proctor", _("监考人员")
     EXAMINER = "examiner", _("面试考官")
+    PARTY_SECRETARY = "party_secretary", _("党组织书记")
 
 
 BUREAU_ROLES = frozenset(

@@ -221,7 +221,7 @@ def _secretaries(log) -> list[PartyOrganisation]:
     for username, full_name, name, cycle in ORGANISATIONS:
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={"role": Role.UNIT_CLERK, "full_name": full_name, "password": hashed,
+            defaults={"role": Role.PARTY_SECRETARY, "full_name": full_name, "password": hashed,
                       "is_active": True},
         )  # fmt: skip
         organisation, _ = PartyOrganisation.objects.get_or_create(

@@ -125,3 +125,14 @@ def test_the_visits_page_flushes_and_shows_counts(client, editor, published):
     client.force_login(editor)
     page = text(client.get(reverse("portal:visits")))
     assert "/site/" in page and ">2<" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [(Role.WEB_EDITOR, True), (Role.SECTION_CHIEF, True), (Role.PERSONNEL, False)],
+)
+def test_the_staff_navigation_links_the_site_pages_for_editors_only(client, role, shown):
+    client.force_login(UserFactory(role=role))
+    page = text(client.get(reverse("portal:manage_list") if shown else reverse("hall:task_list")))
+    for url in (reverse("portal:manage_list"), reverse("policies:manage_list")):
+        assert (f'href="{url}"' in page) is shown

@@ -34,7 +34,7 @@ def resume(candidate, **fields):
 
 
 def organisation(name="中共鞍山市财政局机关支部委员会", cycle="monthly"):
-    secretary = UserFactory(role=Role.UNIT_CLERK, full_name="王书记")
+    secretary = UserFactory(role=Role.PARTY_SECRETARY, full_name="王书记")
     return PartyOrganisation.objects.create(name=name, secretary=secretary, report_cycle=cycle)
 
 

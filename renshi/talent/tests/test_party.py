@@ -205,3 +205,12 @@ def test_a_member_updates_where_they_are(client, org, seeker):
     assert (member.city, member.phone_masked) == ("上海市", "138****8000")
     event = AuditEvent.objects.get(action="talent.member_update")
     assert event.after == {"city": "上海市", "employer": "某公司"}
+
+
+def test_a_secretary_logs_in_to_a_role_of_their_own_with_the_party_pages_at_hand(client, org):
+    assert org.secretary.role == Role.PARTY_SECRETARY and not org.secretary.needs_two_factor
+    client.force_login(org.secretary)
+    home = client.get(reverse("home")).text
+    assert f'href="{reverse("talent:party_manage")}"' in home
+    assert "人员信息" not in home and "办事大厅" not in home  # nothing of a unit clerk's
+    assert client.get(reverse("personnel:person_list")).status_code == 404
