@@ -5,6 +5,8 @@
 #   1. /healthz/      a minimal Django view (the whole middleware stack, no query) — the yardstick
 #   2. apply POSTs    every request a different candidate submitting an application
 #   3. position list  the public position list of the bench exam (anonymous, as candidates browse)
+# BENCH_RUNS="health submit list" picks runs (e.g. BENCH_RUNS=submit for A/B runs of one change);
+# BENCH_CANDIDATES (40000) sets how many fresh candidates the submissions can use.
 set -eu
 cd "$(dirname "$0")/.."
 CONNS=${1:-32}
@@ -25,11 +27,19 @@ trap 'kill "$(cat bench/out/gunicorn-reg.pid)" 2>/dev/null || true' EXIT
 sleep 4
 BASE=http://127.0.0.1:$PORT
 curl -s -o /dev/null -w "warm-up list: HTTP %{http_code} in %{time_total}s\n" "$BASE$(head -1 bench/out/reg_list_paths.txt)"
+RUNS=${BENCH_RUNS:-health submit list}
+THREADS=$((CONNS < THREADS ? CONNS : THREADS))
+case " $RUNS " in *" health "*)
 echo "== minimal Django view (/healthz/), ${CONNS} connections, ${SECS}s"
 wrk -t$THREADS -c"$CONNS" -d"${SECS}s" --latency "$BASE/healthz/" | grep -E "Requests/sec|99%|50%"
+esac
+case " $RUNS " in *" submit "*)
 echo "== application submissions, ${CONNS} connections, ${SECS}s"
 BENCH_THREADS=$THREADS BENCH_SESSIONS=bench/out/reg_sessions.txt BENCH_PATHS=bench/out/reg_positions.txt \
   wrk -t$THREADS -c"$CONNS" -d"${SECS}s" --timeout 10s -s bench/registration.lua "$BASE"
+esac
+case " $RUNS " in *" list "*)
 echo "== public position list, ${CONNS} connections, ${SECS}s"
 BENCH_PATHS=bench/out/reg_list_paths.txt \
   wrk -t$THREADS -c"$CONNS" -d"${SECS}s" --timeout 10s -s bench/anon_get.lua "$BASE"
+esac
