@@ -8,8 +8,9 @@ request for the same address from memory, with the headers the first answer left
 
 Only a request that carries no cookie but the CSRF one is served or stored (a session, pending
 messages or a language choice all mean a page of one's own); only a 200 that sets no cookie is
-stored (a page with a form sets the CSRF cookie, so forms are never shared). The key is the full
-path with its query string and the browser's Accept-Language (the language middleware is inside).
+stored (a page with a form sets the CSRF cookie, so forms are never shared). The key is the scheme,
+the host, the full path with its query string and the browser's Accept-Language (the language
+middleware is inside).
 
 Scopes: each app invalidates its own pages (`invalidate(scope)` after the commit that changed
 them). The generation number lives in the shared cache (Redis in production); each process reads
@@ -42,7 +43,7 @@ class _Page:
     on_serve: Callable | None
 
 
-_pages: dict[tuple[str, str], _Page] = {}
+_pages: dict[tuple[str, ...], _Page] = {}
 _generations: dict[str, tuple[int, float]] = {}  # scope → (number as last read, when)
 
 
@@ -88,8 +89,16 @@ def _safe_cookies() -> frozenset:
     return SAFE_COOKIES | {settings.CSRF_COOKIE_NAME}
 
 
-def _key(request) -> tuple[str, str]:
-    return request.get_full_path(), request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:64]
+def _key(request) -> tuple[str, ...]:
+    # The host as sent: a host the site refuses never gets a copy stored (the first request is a
+    # 400), and one allowed host's page is never another's.
+    meta = request.META
+    return (
+        request.scheme,
+        meta.get("HTTP_HOST", ""),
+        request.get_full_path(),
+        meta.get("HTTP_ACCEPT_LANGUAGE", "")[:64],
+    )
 
 
 def shared_page(seconds: int, *, scope: str, on_serve: Callable | None = None):

@@ -30,12 +30,20 @@ def test_an_anonymous_visitor_gets_the_copy_with_the_first_answers_headers(
     assert views.served == ["/page/", "/page/"]  # counted whether rendered or from memory
 
 
-def test_query_strings_and_languages_are_separate_pages(client):
+def test_query_strings_languages_and_hosts_are_separate_pages(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "rsj.anshan.gov.cn"]
     client.get("/page/")
     client.get("/page/?page=2")
     client.get("/page/", HTTP_ACCEPT_LANGUAGE="en")
     client.get("/page/?page=2")
-    assert views.calls == ["/page/", "/page/?page=2", "/page/"]
+    client.get("/page/", HTTP_HOST="rsj.anshan.gov.cn")
+    assert views.calls == ["/page/", "/page/?page=2", "/page/", "/page/"]
+
+
+def test_a_host_the_site_refuses_is_refused_every_time(client):
+    assert client.get("/page/", HTTP_HOST="evil.example").status_code == 400
+    assert client.get("/page/", HTTP_HOST="evil.example").status_code == 400
+    assert views.calls == []
 
 
 def test_a_logged_in_user_always_gets_a_fresh_page_of_their_own(client):
