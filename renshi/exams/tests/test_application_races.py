@@ -3,15 +3,15 @@
 200 clients go through 40 connections at once (the server allows 100, shared with other tests)."""
 
 import collections
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from renshi.core import notify
 from renshi.core.models import AuditEvent
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
+from renshi.core.tests.races import race
 from renshi.exams.errors import ExamError, StaleDecision
 from renshi.exams.models import Application, ApplicationEvent, ApplicationStatus, ExamArea
 from renshi.exams.services import applications as services
@@ -27,31 +27,7 @@ THREADS = 40
 
 def run_clients(jobs, threads=THREADS):
     """Run the jobs on `threads` threads that start together; collect results and errors."""
-    barrier = threading.Barrier(threads)
-    lanes = [jobs[i::threads] for i in range(threads)]
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def lane(own):
-        barrier.wait()
-        try:
-            for job in own:
-                try:
-                    value = job()
-                    with lock:
-                        results.append(value)
-                except ExamError as e:
-                    with lock:
-                        errors.append(e)
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=lane, args=(own,)) for own in lanes]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    return results, errors
+    return race(jobs, ExamError, threads=threads)
 
 
 def test_200_clients_with_duplicates_and_a_full_area_lose_and_double_nothing():

@@ -1,13 +1,11 @@
 """Two sign-ups with the same ID number at the same moment: one account, a clear refusal."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from renshi.core.models import User
 from renshi.core.roles import Role
+from renshi.core.tests.races import race
 from renshi.exams.models import Candidate
 from renshi.exams.services.candidates import (
     CandidateError,
@@ -35,23 +33,13 @@ def test_it_gives_one_id_number_one_account_when_sign_ups_race():
         candidate_send_code(phone=phone, purpose="signup", ip=phone)
     codes = {phone: last_code(phone) for phone in phones}
 
-    barrier = threading.Barrier(len(phones))
-
     def sign_up(phone):
-        barrier.wait()
-        try:
-            return candidate_register(
-                name="并发考生", id_number=number, phone=phone, code=codes[phone], password=PASSWORD
-            )
-        except CandidateError as e:
-            return e
-        finally:
-            connections.close_all()
+        return lambda: candidate_register(
+            name="并发考生", id_number=number, phone=phone, code=codes[phone], password=PASSWORD
+        )
 
-    with ThreadPoolExecutor(len(phones)) as pool:
-        outcomes = list(pool.map(sign_up, phones))
-    refused = [o for o in outcomes if isinstance(o, CandidateError)]
-    made = [o for o in outcomes if isinstance(o, Candidate)]
+    results, refused = race([sign_up(phone) for phone in phones], CandidateError)
+    made = [o for o in results if isinstance(o, Candidate)]
     assert (len(made), len(refused)) == (1, 7)
     assert all("已被注册" in e.message and "找回" in e.message for e in refused)
     assert Candidate.objects.count() == 1

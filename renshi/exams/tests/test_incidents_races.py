@@ -2,12 +2,12 @@
 and the office ticking the same candidate at once, and two office users drawing at once."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from renshi.core.tests.factories import UserFactory
+from renshi.core.tests.races import race
 from renshi.exams.errors import ExamError
 from renshi.exams.models import Draw, Incident, ProctorAssignment
 from renshi.exams.services import incidents
@@ -19,30 +19,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def at_once(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results, errors, lock = [], [], threading.Lock()
-
-    def lane(job):
-        barrier.wait()
-        try:
-            value = job()
-            with lock:
-                results.append(value)
-        except ExamError as e:
-            with lock:
-                errors.append(e.message)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=lane, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def test_absent_and_violation_ticked_at_once_leave_one_record(time_machine):
@@ -58,7 +34,7 @@ def test_absent_and_violation_ticked_at_once_leave_one_record(time_machine):
             description="夹带" if kind == "violation" else "",
         )  # fmt: skip
 
-    done, refused = at_once([job("absent")] * 6 + [job("violation")] * 6)
+    done, refused = race([job("absent")] * 6 + [job("violation")] * 6, ExamError)
     assert len(done) == 1 and len(refused) == 11
     assert Incident.objects.count() == 1
 
@@ -70,7 +46,7 @@ def test_two_draws_at_once_leave_one_current_draw():
     def job(seed):
         return lambda: services.proctors_draw(actor=office, exam=day["exam"], seed=seed)
 
-    done, refused = at_once([job(str(n)) for n in range(1, 5)])
+    done, refused = race([job(str(n)) for n in range(1, 5)], ExamError)
     assert len(done) == 4 and not refused
     current = Draw.objects.get(kind="proctors", superseded=False)
     assert ProctorAssignment.objects.filter(draw=current).count() == 2 * 6 * 2

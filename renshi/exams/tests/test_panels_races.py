@@ -1,12 +1,12 @@
 """Races on real row locks: these run on PostgreSQL (SQLite serialises writers anyway)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from renshi.core.models import AuditEvent
+from renshi.core.tests.races import race as _race
 from renshi.exams.errors import ExamError
 from renshi.exams.models import ExaminerScore, Result
 from renshi.exams.services import panels
@@ -20,24 +20,8 @@ pytestmark = [
 
 
 def race(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except ExamError as e:
-            errors.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+    """Run the callables at once; return (successes, errors)."""
+    return _race(jobs, ExamError)
 
 
 def test_seven_examiners_scoring_at_once_give_one_interview_score():

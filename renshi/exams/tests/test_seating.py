@@ -1,18 +1,18 @@
 """Sites, rooms, sessions and the room-and-seat draw: reproducible, spread, within capacity."""
 
 import datetime
-import threading
 from collections import Counter, defaultdict
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from renshi.core.models import AuditEvent
 from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
+from renshi.core.tests.races import race
 from renshi.exams import draws
 from renshi.exams.errors import ExamError
 from renshi.exams.models import (
@@ -324,22 +324,11 @@ def test_concurrent_draws_of_one_area_leave_one_seating_in_force():
     area = exam.areas.get()
     paid_applications(make_position(exam), 12)
     make_sites(exam, rooms=2, capacity=6)
-    barrier, errors = threading.Barrier(4), []
 
     def run():
-        try:
-            barrier.wait()
-            seating.seats_assign(actor=office, exam=exam, area=area, witnesses=WITNESSES)
-        except Exception as e:
-            errors.append(e)
-        finally:
-            connections.close_all()
+        return seating.seats_assign(actor=office, exam=exam, area=area, witnesses=WITNESSES)
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _, errors = race([run] * 4, ExamError)
     assert not errors
     live = Draw.objects.filter(superseded=False)
     assert live.count() == 1 and Draw.objects.count() == 4

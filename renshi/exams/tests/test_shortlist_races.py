@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from renshi.core.tests.races import race
 from renshi.exams import scores_import
+from renshi.exams.errors import ExamError
 from renshi.exams.models import ScoreReviewRequest, ShortlistEntry
 from renshi.exams.services import scores
 from renshi.exams.services import shortlist as services
@@ -19,7 +21,6 @@ from renshi.exams.tests.factories_scores import (
     score_file,
     seated_applications,
 )
-from renshi.payments.tests.test_concurrency import race  # (results, errors) of jobs run at once
 
 pytestmark = [
     pytest.mark.postgres,
@@ -50,7 +51,7 @@ def test_a_double_clicked_replacement_adds_once():
     def replace():
         return services.shortlist_replace(actor=office, entry_id=entry.pk, reason="放弃")
 
-    added, refused = race([replace for _ in range(6)])
+    added, refused = race([replace for _ in range(6)], ExamError)
     assert (len(added), len(refused)) == (1, 5)
     assert ShortlistEntry.objects.filter(replaces=entry).count() == 1
     assert all("已经递补过" in e.message for e in refused)
@@ -67,7 +68,7 @@ def test_two_replacements_for_one_gap_add_one():
         (lambda e=e: services.shortlist_replace(actor=office, entry_id=e.pk, reason="放弃"))
         for e in out
     ]
-    added, refused = race(jobs)
+    added, refused = race(jobs, ExamError)
     assert (len(added), len(refused)) == (1, 1)
     assert "无需递补" in refused[0].message
     assert ShortlistEntry.objects.filter(status__in=services.ACTIVE).count() == 3
@@ -85,6 +86,6 @@ def test_a_review_request_is_stored_once_per_subject():
             reason="漏评",
         )
 
-    done, refused = race([ask for _ in range(6)])
+    done, refused = race([ask for _ in range(6)], ExamError)
     assert (len(done), len(refused)) == (1, 5)
     assert ScoreReviewRequest.objects.count() == 1
