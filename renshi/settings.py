@@ -60,7 +60,6 @@ MIDDLEWARE = [
     # Anonymous visitors' shared public pages, answered before the session is read.
     "renshi.core.pagecache.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -184,8 +183,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- i18n ------------------------------------------------------------------------------------
+# Chinese only: the interface has no other translation, and choosing by the browser's
+# Accept-Language mixed Django's English messages ("This field is required.") into Chinese pages
+# for visitors whose phones are set to English. So no LocaleMiddleware either.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LANGUAGES = [("zh-hans", _("简体中文"))]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

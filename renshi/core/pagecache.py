@@ -9,8 +9,8 @@ request for the same address from memory, with the headers the first answer left
 Only a request that carries no cookie but the CSRF one is served or stored (a session, pending
 messages or a language choice all mean a page of one's own); only a 200 that sets no cookie is
 stored (a page with a form sets the CSRF cookie, so forms are never shared). The key is the scheme,
-the host, the full path with its query string and the browser's Accept-Language (the language
-middleware is inside).
+the host and the full path with its query string (the interface has one language, so the
+browser's Accept-Language changes nothing).
 
 Scopes: each app invalidates its own pages (`invalidate(scope)` after the commit that changed
 them). The generation number lives in the shared cache (Redis in production); each process reads
@@ -93,12 +93,7 @@ def _key(request) -> tuple[str, ...]:
     # The host as sent: a host the site refuses never gets a copy stored (the first request is a
     # 400), and one allowed host's page is never another's.
     meta = request.META
-    return (
-        request.scheme,
-        meta.get("HTTP_HOST", ""),
-        request.get_full_path(),
-        meta.get("HTTP_ACCEPT_LANGUAGE", "")[:64],
-    )
+    return request.scheme, meta.get("HTTP_HOST", ""), request.get_full_path()
 
 
 def shared_page(seconds: int, *, scope: str, on_serve: Callable | None = None):

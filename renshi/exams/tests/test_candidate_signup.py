@@ -172,3 +172,9 @@ def test_the_captcha_is_a_real_png_and_single_use(client):
     response = client.get(reverse("exams:captcha", args=["login"]))
     assert response["Content-Type"] == "image/png" and response.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert client.get("/exams/me/captcha/other.png").status_code == 404
+
+
+def test_a_phone_set_to_english_still_gets_every_message_in_chinese(client):
+    response = client.post(SIGNUP, {"id_number": "123"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    page = response.content.decode()
+    assert "这个字段是必填项。" in page and "This field is required" not in page
