@@ -1,12 +1,12 @@
 """Races on real row locks: these run on PostgreSQL (SQLite serialises writers anyway)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from renshi.core.models import AuditEvent
+from renshi.core.tests.races import race as _race
+from renshi.payments.errors import PaymentError
 from renshi.payments.models import FeeOrder, OrderStatus, PaymentNotification, Refund
 from renshi.payments.sim import notices
 from renshi.payments.tests.helpers import (
@@ -26,24 +26,7 @@ pytestmark = [
 
 def race(jobs):
     """Run the callables at once; return (results, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except Exception as e:
-            errors.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+    return _race(jobs, PaymentError)
 
 
 @pytest.mark.parametrize("channel", ["alipay", "wechat"])
