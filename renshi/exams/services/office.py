@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from renshi.core import pagecache
 from renshi.core.audit import audit_record, changed, snapshot
 from renshi.exams.errors import ExamError
 from renshi.exams.models import (
@@ -258,7 +259,19 @@ def exam_publish(*, actor, exam: Exam, now=None) -> Exam:
         before={"status": ExamStatus.DRAFT},
         after={"status": exam.status, "published_at": now.isoformat()},
     )
+    _public_pages_changed()
     return exam
+
+
+def _public_pages_changed() -> None:
+    """After the commit, the shared anonymous pages showing exams are dropped: the exam's own
+    (position list) and the site's (exam announcements appear on /site/; its scope is "site")."""
+
+    def drop():
+        pagecache.invalidate("exams")
+        pagecache.invalidate("site")
+
+    transaction.on_commit(drop)
 
 
 def _parse_fee(value, subject_name) -> Decimal:
@@ -333,6 +346,7 @@ def change_notice_publish(
         after=new,
         note=f"变更公告第{number}号：{title}",
     )
+    _public_pages_changed()
     return notice
 
 

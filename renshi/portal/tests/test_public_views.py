@@ -9,8 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from renshi.core.roles import Role
 from renshi.core.tests.factories import UserFactory
 from renshi.exams.models import Announcement, AnnouncementKind, ExamStatus
+from renshi.exams.services import office
 from renshi.exams.tests.factories import make_exam
 from renshi.portal import services, visits
 from renshi.portal.models import PageVisit
@@ -198,3 +200,18 @@ def test_the_home_page_lists_notices_in_their_objection_period(client, columns):
     page = text(client.get(HOME))
     assert current.title in page and reverse("sunshine:notice", args=[current.pk]) in page
     assert "2025年已结束的公示" not in page and "尚未发布的公示" not in page
+
+
+def test_a_change_notice_reaches_the_shared_pages_at_once(
+    client, columns, django_capture_on_commit_callbacks
+):
+    exam = make_exam()
+    notice(exam, 1, "鞍山市2026年考试录用公务员公告")
+    positions = reverse("exams:position_list", args=[exam.pk])
+    assert "考试录用" in text(client.get(HOME)) and client.get(positions).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        office.change_notice_publish(
+            actor=UserFactory(role=Role.EXAM_OFFICE), exam=exam, title="关于延长报名时间的变更公告",
+            body="报名截止时间顺延一天。",
+        )  # fmt: skip
+    assert "关于延长报名时间的变更公告" in text(client.get(HOME))
