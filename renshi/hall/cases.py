@@ -48,6 +48,8 @@ APPROVE_EXTENSIONS = frozenset({Role.SECTION_CHIEF, Role.BUREAU_LEADER})
 # Who follows up a bad rating.
 FOLLOW_UP_RATINGS = frozenset({Role.SECTION_CHIEF, Role.BUREAU_LEADER})
 FOLLOW_UP_DAYS = 15
+# Who reassigns (改派) an open task, e.g. one held by a deactivated account.
+REASSIGN_TASKS = frozenset({Role.SECTION_CHIEF, Role.BUREAU_LEADER})
 # §32: the one-time supplement notice is due within five days of receipt.
 SUPPLEMENT_NOTICE_DAYS = 5
 
@@ -709,6 +711,61 @@ def delegate(*, actor, case, task, to_user, note: str = "") -> CaseTask:
     task.save(update_fields=["delegated_from", "assignee"])
     _event(case, actor, "delegate", f"{task.step_name}：转办给{to_user}", note=note, public=False)
     _audit(case, actor, "delegate", before={"assignee": before}, after={"assignee": to_user.pk})
+    return task
+
+
+def _reassign_refusal(case, task, to_user) -> str:
+    """Why the open `task` cannot go to `to_user` (None: back to its role) now ("" when it can)."""
+    shares = CaseTask.objects.filter(
+        case=case, step_index=task.step_index, status=TaskStatus.OPEN
+    ).exclude(pk=task.pk)
+    if to_user is None:
+        if task.assignee_id is None:
+            return "该任务已在角色待办中，无需退回"
+        if task.sign_mode == "all" and shares.filter(assignee__isnull=True).exists():
+            # Two unassigned shares of one 会签 step could be signed by the same person.
+            return "本环节已有一份未认领的会签任务，不能再退回角色待办，请改派给具体人员"
+        return ""
+    if not (to_user.is_active and to_user.role == task.role):
+        role = dict(Role.choices).get(task.role, task.role)
+        return f"只能改派给「{role}」角色的在岗人员"
+    if to_user.pk == task.assignee_id:
+        return f"该任务的办理人已是{to_user}，无需改派"
+    if shares.filter(assignee=to_user).exists():
+        return f"{to_user}已有本环节的会签任务，不能再改派给他"
+    return ""
+
+
+@transaction.atomic
+def reassign(*, actor, case, task, to_user, reason: str) -> CaseTask:
+    """改派: a section chief or the bureau leader moves an open task to another active person of
+    its role, or back to the role's list (`to_user` None), e.g. away from a deactivated account.
+
+    `task` is the task as the actor saw it: when its assignee has changed since (another chief
+    reassigned it first), the actor is told to refresh rather than overriding what they never saw.
+    """
+    case = lock(case)
+    if not roles.has_role(actor, REASSIGN_TASKS):
+        raise HallError("只有科长或局领导可以改派任务")
+    seen = task.assignee_id
+    task = _lock_task(case, task)
+    if task.assignee_id != seen:
+        now = f"改由{task.assignee}办理" if task.assignee_id else "退回角色待办"
+        raise HallError(f"「{task.step_name}」已{now}，请刷新页面查看最新进度", field="stale")
+    reason = (reason or "").strip()
+    if not reason:
+        raise HallError("请填写改派理由", field="reason")
+    refusal = _reassign_refusal(case, task, to_user)
+    if refusal:
+        raise HallError(refusal, field="to_user")
+    before, after = task.assignee_id, getattr(to_user, "pk", None)
+    task.assignee, task.delegated_from = to_user, None
+    task.save(update_fields=["assignee", "delegated_from"])
+    title = f"改派给{to_user}" if to_user else "退回角色待办"
+    _event(case, actor, "reassign", f"{task.step_name}：{title}", note=reason, public=False)
+    _audit(
+        case, actor, "reassign", before={"assignee": before}, after={"assignee": after}, note=reason
+    )
     return task
 
 

@@ -1,6 +1,7 @@
 """Forms of the case pages. They only shape input; the rules are checked by renshi.hall.cases."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from renshi.hall.effects import CATEGORIES
 from renshi.hall.models import CaseStatus, RatingLevel
@@ -98,3 +99,14 @@ class RateForm(forms.Form):
     comment = forms.CharField(
         label="评价内容", required=False, max_length=500, widget=forms.Textarea({"rows": 2})
     )
+
+
+class ReassignForm(forms.Form):
+    """改派: to a person, or back to the role's list (no one chosen). `assignee` is who held the
+    task on the page the chief saw (empty: nobody), so a reassignment made meanwhile is noticed."""
+
+    to_user = forms.ModelChoiceField(
+        label="改派给", queryset=get_user_model().objects.all(), required=False
+    )
+    reason = forms.CharField(label="改派理由", required=False)
+    assignee = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -100,6 +100,13 @@ def colour_rows(rows, due=lambda r: r.due_date) -> None:
 # --- Task lists (bureau) ---------------------------------------------------------------------
 
 TABS = {"mine": "我的待办", "role": "本角色待办", "due": "超期/临期"}
+# Chiefs also see the tasks stuck on deactivated accounts, to reassign them (改派).
+STUCK_TAB = {"stuck": "停用人员名下的待办"}
+SEE_STUCK_TASKS = frozenset({Role.SECTION_CHIEF, Role.BUREAU_LEADER})
+
+
+def tabs_for(user) -> dict:
+    return TABS | STUCK_TAB if roles.has_role(user, SEE_STUCK_TASKS) else TABS
 
 
 def _open_tasks():
@@ -114,6 +121,14 @@ def tasks_role(user):
     return _open_tasks().filter(role=user.role, assignee__isnull=True)
 
 
+def tasks_stuck(user):
+    """Open tasks whose assignee's account is deactivated (停用人员名下的待办): nobody can sign
+    them until a chief reassigns them. Chiefs only."""
+    if not roles.has_role(user, SEE_STUCK_TASKS):
+        return _open_tasks().none()
+    return _open_tasks().filter(assignee__is_active=False)
+
+
 def _due_parts(user):
     """The due tab as two disjoint parts, each read in order off its own partial index."""
     horizon = deadlines.warn_horizon()
@@ -126,7 +141,7 @@ def tasks_due(user):
     return mine | role
 
 
-TAB_QUERIES = {"mine": tasks_mine, "role": tasks_role, "due": tasks_due}
+TAB_QUERIES = {"mine": tasks_mine, "role": tasks_role, "due": tasks_due, "stuck": tasks_stuck}
 TASK_ORDER = ("due_date", "id")
 
 
@@ -186,6 +201,8 @@ def task_page(user, tab, number):
 def task_counts(user) -> dict:
     counts = {tab: capped_count(TAB_QUERIES[tab](user)) for tab in ("mine", "role")}
     counts["due"] = sum(capped_count(part) for part in _due_parts(user))
+    if "stuck" in tabs_for(user):
+        counts["stuck"] = capped_count(tasks_stuck(user))
     return counts
 
 

@@ -15,6 +15,7 @@ INSERT), whatever the number of open cases. Suspended cases are skipped: their c
 import datetime
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ NAMES = {
     "task": CaseTask._meta.db_table,
     "item": ServiceItem._meta.db_table,
     "reminder": Reminder._meta.db_table,
+    "user": get_user_model()._meta.db_table,
     "running": ", ".join(f"'{s}'" for s in RUNNING),
     "open": TaskStatus.OPEN,
     "chief": Role.SECTION_CHIEF,
@@ -56,11 +58,14 @@ PICK = {
 }
 MARK = "UPDATE {table} SET {column} = %(now)s WHERE id IN ({pick}{lock}) RETURNING id"
 COLUMNS = 'INSERT INTO {reminder} (case_id, task_id, kind, role, user_id, text, "at", "read") '
-# An assigned task reminds its assignee; an unclaimed one the whole role.
+# An assigned task reminds its assignee; an unclaimed one the whole role; one held by a
+# deactivated account the section chiefs, who can reassign it (改派).
 TASK_REMINDERS = COLUMNS + (
-    "SELECT t.case_id, t.id, '{kind}', CASE WHEN t.assignee_id IS NULL THEN t.role ELSE '' END, "
-    "t.assignee_id, {text}, %(now)s, FALSE "
-    "FROM {task} t JOIN {case} c ON c.id = t.case_id JOIN {item} i ON i.id = c.item_id {source}"
+    "SELECT t.case_id, t.id, '{kind}', "
+    "CASE WHEN t.assignee_id IS NULL THEN t.role WHEN u.is_active THEN '' ELSE '{chief}' END, "
+    "CASE WHEN u.is_active THEN t.assignee_id END, {text}, %(now)s, FALSE "
+    "FROM {task} t JOIN {case} c ON c.id = t.case_id JOIN {item} i ON i.id = c.item_id "
+    "LEFT JOIN {user} u ON u.id = t.assignee_id {source}"
 )
 # The section chief hears of every case; the section's own role too, where it has one.
 # (A bare NULL in a UNION is text to PostgreSQL: the id columns want a number.)
@@ -77,6 +82,12 @@ CASE_REMINDERS = (
 )
 TEXT = "substr('{head}办件' || c.number || '「' || i.name || '」{what}{tail}', 1, 200)"
 WHEN = "' || CAST({due} AS text) || '"
+# Appended to a task's text when its assignee's account is deactivated (u: the assignee).
+STUCK = (
+    "' || CASE WHEN t.assignee_id IS NOT NULL AND NOT u.is_active THEN "
+    "'（办理人' || COALESCE(NULLIF(u.full_name, ''), u.username) || '已停用，请改派）' "
+    "ELSE '' END || '"
+)
 CTE = "WITH marked AS ({mark}), sent AS ({insert}) SELECT count(*) FROM marked"
 
 
@@ -93,7 +104,8 @@ def _text(kind: str, level: str) -> str:
     return TEXT.format(
         head="【临期】" if kind == YELLOW else "【超期】",
         what="' || t.step_name || '环节" if level == "task" else "承诺办结日期",
-        tail=f"将于{when}到期" if kind == YELLOW else f"已于{when}到期，已超期",
+        tail=(f"将于{when}到期" if kind == YELLOW else f"已于{when}到期，已超期")
+        + (STUCK if level == "task" else ""),
     )
 
 

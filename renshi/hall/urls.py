@@ -48,6 +48,7 @@ urlpatterns = [
     path("cases/<int:pk>/tasks/<int:task_pk>/recall/", vc.task_recall, name="task_recall"),
     path("cases/<int:pk>/tasks/<int:task_pk>/claim/", vc.task_claim, name="task_claim"),
     path("cases/<int:pk>/tasks/<int:task_pk>/delegate/", vc.task_delegate, name="task_delegate"),
+    path("cases/<int:pk>/tasks/<int:task_pk>/reassign/", vc.task_reassign, name="task_reassign"),
     path("window/", vc.intake_queue, name="intake_queue"),
     path("tasks/", vc.task_list, name="task_list"),
     path("ratings/", vc.follow_ups, name="follow_ups"),

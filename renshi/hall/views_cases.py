@@ -24,7 +24,13 @@ from renshi.exams import throttle
 from renshi.hall import cases, deadlines, queries, selectors
 from renshi.hall.effects import CATEGORIES, effect_of
 from renshi.hall.errors import HallError
-from renshi.hall.forms_cases import CaseFilterForm, FilingForm, RateForm, RefuseForm
+from renshi.hall.forms_cases import (
+    CaseFilterForm,
+    FilingForm,
+    RateForm,
+    ReassignForm,
+    RefuseForm,
+)
 from renshi.hall.models import (
     Case,
     CaseMaterial,
@@ -204,6 +210,7 @@ def case_detail(request, pk):
         "ratings": RatingLevel.choices,
         "returnable": cases.return_targets(case),
         "colleagues": _colleagues(user, mine),
+        "reassignable": _reassign_choices(user, open_tasks),
         "supplement_items": _asked(case),
         "form_rows": _form_rows(case),
         "phone_masked": idnumbers.mask_phone(case.applicant_phone),
@@ -251,6 +258,25 @@ def _colleagues(user, my_tasks):
         .exclude(pk=user.pk)
         .order_by("full_name", "pk")
     )
+
+
+def _reassign_choices(user, open_tasks):
+    """For chiefs: each open task with the active people of its role it may go to (改派) — not
+    its assignee, nor anyone holding another share of the same 会签 step."""
+    if not (open_tasks and roles.has_role(user, cases.REASSIGN_TASKS)):
+        return []
+    holding = {(t.step_index, t.assignee_id) for t in open_tasks}
+    people = (
+        get_user_model()
+        .objects.filter(role__in={t.role for t in open_tasks}, is_active=True)
+        .order_by("full_name", "pk")
+    )
+    by_role = defaultdict(list)
+    for person in people:
+        by_role[person.role].append(person)
+    return [
+        (t, [p for p in by_role[t.role] if (t.step_index, p.pk) not in holding]) for t in open_tasks
+    ]
 
 
 def _asked(case):
@@ -398,7 +424,7 @@ def case_deliver(request, pk):
 @role_required(STAFF)
 def task_list(request):
     tab = request.GET.get("tab", "mine")
-    if tab not in queries.TABS:
+    if tab not in queries.tabs_for(request.user):
         tab = "mine"
     page = queries.task_page(request.user, tab, page_number(request.GET.get("page")))
     return render(
@@ -422,7 +448,7 @@ def _tabs(user):
             "count": counts[k],
             "shown": f"{cap}+" if counts[k] > cap else counts[k],
         }
-        for k, label in queries.TABS.items()
+        for k, label in queries.tabs_for(user).items()
     ]
 
 
@@ -491,6 +517,28 @@ def task_delegate(request, pk, task_pk):
         task=_task(case, task_pk),
         to_user=to_user,
         note=request.POST.get("note", ""),
+    )
+
+
+@require_POST
+@role_required(CHIEFS)
+def task_reassign(request, pk, task_pk):
+    case = _case(request, pk)
+    task = _task(case, task_pk)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请从列表中选择改派给谁（或退回角色待办）")
+        return redirect("hall:case_detail", pk=case.pk)
+    to_user = form.cleaned_data["to_user"]
+    task.assignee_id = form.cleaned_data["assignee"]  # as the chief saw it on the page
+    return _go(
+        request,
+        case,
+        cases.reassign,
+        f"已改派给{to_user}。" if to_user else "已退回角色待办。",
+        task=task,
+        to_user=to_user,
+        reason=form.cleaned_data["reason"],
     )
 
 

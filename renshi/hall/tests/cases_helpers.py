@@ -67,6 +67,14 @@ def file_transfer(clerk, unit, person, **kwargs):
     )
 
 
+def accepted_transfer(bureau=None):
+    """A transfer-in filed by unit B's clerk and accepted at the window: (case, bureau, clerk)."""
+    _a, b, person, clerk = transfer_setup()
+    bureau = bureau or Bureau()
+    case = cases.accept(actor=bureau.window, case=file_transfer(clerk, b, person))
+    return case, bureau, clerk
+
+
 def walk_through(case, bureau, decision="approve"):
     """Sign every open step of the case in turn until it is concluded."""
     from renshi.hall.models import CaseStatus, TaskStatus
