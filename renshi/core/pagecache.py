@@ -29,7 +29,10 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 GENERATION_SECONDS = 1.0
+# A worker's copies are dropped all at once past either bound (a flood of made-up query strings
+# costs a re-render, never unbounded memory).
 MAX_PAGES = 3000
+MAX_BYTES = 32 * 1024 * 1024
 SAFE_COOKIES = frozenset({"csrftoken"})  # settings.CSRF_COOKIE_NAME is added at import
 
 
@@ -44,6 +47,7 @@ class _Page:
 
 
 _pages: dict[tuple[str, ...], _Page] = {}
+_stored_bytes = [0]
 _generations: dict[str, tuple[int, float]] = {}  # scope → (number as last read, when)
 
 
@@ -67,12 +71,19 @@ def invalidate(scope: str) -> None:
     cache.set(_generation_key(scope), value, None)
     _generations[scope] = (value, time.monotonic())
     for key in [k for k, page in _pages.items() if page.scope == scope]:
-        _pages.pop(key, None)
+        page = _pages.pop(key, None)
+        if page is not None:
+            _stored_bytes[0] -= len(page.content)
+
+
+def forget_pages() -> None:
+    _pages.clear()
+    _stored_bytes[0] = 0
 
 
 def forget() -> None:
     """Drop this process's copies and its readings of the generations (tests)."""
-    _pages.clear()
+    forget_pages()
     _generations.clear()
 
 
@@ -153,14 +164,17 @@ class SharedPageMiddleware:
         marked = getattr(response, "_shared_page", None)
         if marked is not None and not response.cookies:
             scope, current, seconds, on_serve = marked
-            if len(_pages) >= MAX_PAGES:
-                _pages.clear()
+            content = response.content
+            if len(_pages) >= MAX_PAGES or _stored_bytes[0] + len(content) > MAX_BYTES:
+                forget_pages()
+            old = _pages.get(key)
             _pages[key] = _Page(
                 scope=scope,
                 generation=current,
                 expires=time.monotonic() + seconds,
-                content=response.content,
+                content=content,
                 headers=tuple(response.headers.items()),
                 on_serve=on_serve,
             )
+            _stored_bytes[0] += len(content) - (len(old.content) if old else 0)
         return response

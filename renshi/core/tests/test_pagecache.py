@@ -102,3 +102,13 @@ def test_another_process_invalidating_reaches_this_one_within_a_second(client, m
     now = pagecache.time.monotonic()
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + 1.5)
     assert "第2次" in client.get("/page/").content.decode()
+
+
+def test_a_flood_of_query_strings_costs_renders_not_unbounded_memory(client, monkeypatch):
+    monkeypatch.setattr(pagecache, "MAX_BYTES", 100)
+    for n in range(10):
+        client.get(f"/page/?q={n}")
+    assert pagecache._stored_bytes[0] <= 100
+    assert pagecache._stored_bytes[0] == sum(len(p.content) for p in pagecache._pages.values())
+    pagecache.invalidate("test")
+    assert pagecache._stored_bytes[0] == 0 and not pagecache._pages
