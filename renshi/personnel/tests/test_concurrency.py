@@ -1,12 +1,12 @@
 """Races on real row locks: these run on PostgreSQL (SQLite serialises writers anyway)."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from renshi.core.models import AuditEvent
+from renshi.core.tests.races import race as _race
 from renshi.personnel.errors import PersonnelError
 from renshi.personnel.models import EstablishmentCategory, EstablishmentLine, LedgerEntry, Person
 from renshi.personnel.services import establishment, events
@@ -22,24 +22,7 @@ ADMIN = EstablishmentCategory.ADMINISTRATIVE
 
 def race(jobs):
     """Run the callables at once; return (successes, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except PersonnelError as e:
-            errors.append(e)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+    return _race(jobs, PersonnelError)
 
 
 def test_it_never_hires_past_the_approved_number():
@@ -124,7 +107,8 @@ def test_it_keeps_both_units_right_when_transfers_cross():
             document_number="鞍人调〔2026〕1号",
         )
 
-    # Each unit is full, so a crossing swap may deadlock or be refused, never corrupt counts.
+    # Each unit is full, so a crossing swap may be refused, never corrupt counts; lock_lines
+    # takes both lines in one order, so a deadlock would fail the test.
     race([move(pa, b), move(pb, a)])
     for unit in (a, b):
         line = EstablishmentLine.objects.get(unit=unit, category=ADMIN)
