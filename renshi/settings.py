@@ -118,12 +118,9 @@ elif _db["ENGINE"] in ("django.db.backends.postgresql",):
         # Parameters bound by the server, so psycopg prepares the hot statements once per
         # connection instead of quoting and parsing them on every request.
         "server_side_binding": envbool("PG_SERVER_SIDE_BINDING", "1"),
-        # Django turns psycopg's prepared statements off (for pgbouncer); our own pool keeps a
-        # connection's statements, so a statement run twice is prepared and parsed no more.
-        # Each run is still planned for its own values (a generic plan could suit one search
-        # term and not the next): parsing was the cost worth saving.
-        "prepare_threshold": envint("PG_PREPARE_THRESHOLD", 2) or None,
-        "options": "-c plan_cache_mode=" + env("PG_PLAN_CACHE_MODE", "force_custom_plan"),
+        # Prepared statements stay off (Django's default) except for the hot path's key lookups
+        # and inserts, which opt in (core.fastinsert.execute_prepared): a search is planned for
+        # its own values every time.
     }
     if env("PG_TEST_NAME"):
         _db["TEST"] = {"NAME": env("PG_TEST_NAME")}

@@ -3,11 +3,32 @@
 For append-only rows written on hot paths (audit rows, timeline events during the registration
 surge). Values go through each field's `get_db_prep_save`, so JSON, dates and foreign keys are
 stored exactly as `Model.save()` would store them; the statement text is built once per
-(model, columns) and, on PostgreSQL with server-side binding, prepared once per connection."""
+(model, columns) and, on PostgreSQL, prepared once per connection (`execute_prepared`)."""
 
 import functools
 
 from django.db import connections
+
+
+def execute_prepared(cursor, sql, params) -> None:
+    """Run a hot-path statement as a prepared statement on PostgreSQL: parsed once per connection,
+    and after five runs planned once (the generic plan of a key lookup or an insert is the plan).
+
+    Django turns psycopg's automatic preparation off (for pgbouncer) and it stays off for every
+    other statement, so a search is still planned for its own values each time; only the callers
+    of this function opt in, through the connection's threshold for this one call (the cursor
+    wrapper keeps Django's error translation and query logging)."""
+    connection = cursor.db
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
+    raw = connection.connection
+    before = raw.prepare_threshold
+    raw.prepare_threshold = 0
+    try:
+        cursor.execute(sql, params)
+    finally:
+        raw.prepare_threshold = before
 
 
 @functools.cache
@@ -31,7 +52,7 @@ def insert(model, **values) -> None:
         for field, value in zip(fields, values.values(), strict=True)
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, sql, params)
 
 
 class NewId:
@@ -76,7 +97,7 @@ def insert_family(instance, children: list[tuple[type, dict]]) -> int:
             f.get_db_prep_save(v, connection) for f, v in zip(value_fields, given, strict=True)
         ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, sql, params)
         instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
     instance._state.db = "default"

@@ -4,13 +4,15 @@ Every candidate request loads the session's user with the candidate profile, and
 submission the position with its exam and area. Compiling these select_related queries cost
 more CPU than running them; here the ORM compiles each once (same SQL, same converters, same
 model instances as `.get()`), and later calls only bind the new key. On PostgreSQL the text is
-also the same each time, so server-side binding prepares it once per connection.
+also the same each time, and it runs as a prepared statement (core.fastinsert.execute_prepared).
 """
 
 import functools
 
 from django.db import connections
 from django.db.models.query import get_related_populators
+
+from renshi.core.fastinsert import execute_prepared
 
 
 class CompiledGet:
@@ -42,7 +44,7 @@ class CompiledGet:
     def __call__(self, pk):
         c = self._compiled
         with connections[c["db"]].cursor() as cursor:
-            cursor.execute(c["sql"], [pk])
+            execute_prepared(cursor, c["sql"], [pk])
             row = cursor.fetchone()
         if row is None:
             return None
