@@ -1,20 +1,27 @@
 """Code-table lookups, cached per process so list pages cost no extra queries per row."""
 
-import functools
-
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 
+_tables: dict[str, dict[str, str]] = {}
 
-@functools.cache
+
 def _table(key: str) -> dict[str, str]:
-    from renshi.core.models import CodeItem
+    """The table's active items, read once per process. An empty read is not kept: every table
+    ships with the migrations, so empty means "not there yet" (a database being emptied or
+    restored, as between tests), and keeping it would refuse every code until a restart."""
+    table = _tables.get(key)
+    if table is None:
+        from renshi.core.models import CodeItem
 
-    return dict(
-        CodeItem.objects.filter(table__key=key, is_active=True)
-        .order_by("sort", "code")
-        .values_list("code", "name")
-    )
+        table = dict(
+            CodeItem.objects.filter(table__key=key, is_active=True)
+            .order_by("sort", "code")
+            .values_list("code", "name")
+        )
+        if table:
+            _tables[key] = table
+    return table
 
 
 def choices(key: str) -> list[tuple[str, str]]:
@@ -45,7 +52,7 @@ def lookup_by_name(key: str, text: str) -> str | None:
 
 
 def clear_cache(**kwargs):
-    _table.cache_clear()
+    _tables.clear()
 
 
 def connect_signals():
