@@ -53,8 +53,9 @@ def _fresh_caches():
 def _reference_data_after_a_flush(request):
     """A transactional test ends by emptying every table, the migrations' reference data with
     them (code tables, the official working calendar). A transactional test that follows one
-    gets them back, whatever order the tests run in (Django's serialized rollback does the same
-    for the browser tests, at the cost of reloading the whole database)."""
+    gets them back, whatever order the tests run in. (Not Django's serialized rollback: after a
+    plain transactional test's flush has re-created the content types under new ids, restoring
+    the serialized database fails on them, and the browser tests ran without code tables.)"""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
         return

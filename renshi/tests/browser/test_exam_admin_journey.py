@@ -31,7 +31,7 @@ from renshi.tests.browser.conftest import PASSWORD, PHONE_DEVICE, STAFF, log_in,
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 WITNESSES = "纪检组 王某某、人大代表 李某某"

@@ -25,7 +25,7 @@ from renshi.tests.browser.conftest import PHONE_DEVICE, STAFF, log_in, overflow,
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 CANDIDATE_PASSWORD = "Kaosheng-2026!"

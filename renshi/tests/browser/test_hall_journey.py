@@ -17,7 +17,7 @@ from renshi.tests.browser.conftest import PHONE_DEVICE, STAFF, log_in, overflow,
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 PDF = {"name": "材料.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 test"}
 

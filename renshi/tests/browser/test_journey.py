@@ -13,7 +13,7 @@ from renshi.tests.browser.conftest import PHONE, log_in
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -21,7 +21,7 @@ from renshi.tests.browser.conftest import DESKTOP, PHONE_DEVICE, overflow, snap
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 BUDGET = 200 * 1024  # bytes on the wire before images
@@ -33,14 +33,20 @@ def site_url(transactional_db):
     overrides = {
         c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
     }
+    for connection in overrides.values():  # as LiveServerTestCase does: one in-memory database
+        connection.inc_thread_sharing()
     thread = LiveServerThread("127.0.0.1", lambda app: app, connections_override=overrides)
     thread.daemon = True
     thread.start()
     thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
+    try:
+        if thread.error:
+            raise thread.error
+        yield f"http://127.0.0.1:{thread.port}"
+    finally:
+        thread.terminate()
+        for connection in overrides.values():
+            connection.dec_thread_sharing()
 
 
 @pytest.fixture

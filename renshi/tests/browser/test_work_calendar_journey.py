@@ -13,7 +13,7 @@ from renshi.tests.browser.conftest import log_in, snap
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
