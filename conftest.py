@@ -59,8 +59,6 @@ def _reference_data_after_a_flush(request):
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
         return
-    if marker.kwargs.get("serialized_rollback"):
-        return
     request.getfixturevalue("transactional_db")
     from renshi.core import codes, work_calendar
     from renshi.core.codetables import load

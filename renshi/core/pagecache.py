@@ -33,7 +33,6 @@ GENERATION_SECONDS = 1.0
 # costs a re-render, never unbounded memory).
 MAX_PAGES = 3000
 MAX_BYTES = 32 * 1024 * 1024
-SAFE_COOKIES = frozenset({"csrftoken"})  # settings.CSRF_COOKIE_NAME is added at import
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def shareable_request(request) -> bool:
 
 @functools.cache
 def _safe_cookies() -> frozenset:
-    return SAFE_COOKIES | {settings.CSRF_COOKIE_NAME}
+    return frozenset({settings.CSRF_COOKIE_NAME})
 
 
 def _key(request) -> tuple[str, ...]:

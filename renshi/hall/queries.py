@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from renshi.core import roles
 from renshi.core.roles import Role
-from renshi.hall import deadlines
+from renshi.hall import cases, deadlines
 from renshi.hall.models import RUNNING, Case, CaseStatus, CaseTask, Rating, Reminder, TaskStatus
 from renshi.personnel import selectors as personnel_selectors
 from renshi.personnel.models import Unit
@@ -100,13 +100,12 @@ def colour_rows(rows, due=lambda r: r.due_date) -> None:
 # --- Task lists (bureau) ---------------------------------------------------------------------
 
 TABS = {"mine": "我的待办", "role": "本角色待办", "due": "超期/临期"}
-# Chiefs also see the tasks stuck on deactivated accounts, to reassign them (改派).
+# Those who reassign (改派) also see the tasks stuck on deactivated accounts.
 STUCK_TAB = {"stuck": "停用人员名下的待办"}
-SEE_STUCK_TASKS = frozenset({Role.SECTION_CHIEF, Role.BUREAU_LEADER})
 
 
 def tabs_for(user) -> dict:
-    return TABS | STUCK_TAB if roles.has_role(user, SEE_STUCK_TASKS) else TABS
+    return TABS | STUCK_TAB if roles.has_role(user, cases.REASSIGN_TASKS) else TABS
 
 
 def _open_tasks():
@@ -124,7 +123,7 @@ def tasks_role(user):
 def tasks_stuck(user):
     """Open tasks whose assignee's account is deactivated (停用人员名下的待办): nobody can sign
     them until a chief reassigns them. Chiefs only."""
-    if not roles.has_role(user, SEE_STUCK_TASKS):
+    if not roles.has_role(user, cases.REASSIGN_TASKS):
         return _open_tasks().none()
     return _open_tasks().filter(assignee__is_active=False)
 

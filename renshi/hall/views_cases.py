@@ -521,7 +521,7 @@ def task_delegate(request, pk, task_pk):
 
 
 @require_POST
-@role_required(CHIEFS)
+@role_required(cases.REASSIGN_TASKS)
 def task_reassign(request, pk, task_pk):
     case = _case(request, pk)
     task = _task(case, task_pk)
